@@ -4,3 +4,4 @@ export * from './command/remoting-command.js';
 export * from './command/json-header.js';
 export * from './command/rocketmq-header.js';
 export * from './frame/frame-codec.js';
+export * from './logger.js';
