@@ -5,3 +5,4 @@ export * from './command/json-header.js';
 export * from './command/rocketmq-header.js';
 export * from './frame/frame-codec.js';
 export * from './logger.js';
+export * from './message/message-types.js';
