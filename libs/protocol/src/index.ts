@@ -6,3 +6,4 @@ export * from './command/rocketmq-header.js';
 export * from './frame/frame-codec.js';
 export * from './logger.js';
 export * from './message/message-types.js';
+export * from './util/java-hash.js';
