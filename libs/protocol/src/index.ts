@@ -7,3 +7,4 @@ export * from './frame/frame-codec.js';
 export * from './logger.js';
 export * from './message/message-types.js';
 export * from './util/java-hash.js';
+export * from './message/properties.js';
