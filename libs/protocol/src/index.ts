@@ -8,3 +8,7 @@ export * from './logger.js';
 export * from './message/message-types.js';
 export * from './util/java-hash.js';
 export * from './message/properties.js';
+export * from './message/sys-flag.js';
+export * from './message/crc32.js';
+export * from './message/host-address.js';
+export * from './message/stored-message.js';
