@@ -12,3 +12,5 @@ export * from './message/sys-flag.js';
 export * from './message/crc32.js';
 export * from './message/host-address.js';
 export * from './message/stored-message.js';
+export * from './message/message-id.js';
+export * from './message/uniq-key.js';
