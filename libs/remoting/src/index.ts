@@ -1,0 +1,11 @@
+export * from './address/socket-address.js';
+export * from './connection/attribute-key.js';
+export { DEFAULT_CONNECTION_OPTIONS } from './connection/connection-options.js';
+export type { ConnectionOptions } from './connection/connection-options.js';
+export * from './connection/remoting-connection.js';
+export * from './processor/remoting-processor.js';
+export * from './remoting-codes.js';
+export * from './server/remoting-server-options.js';
+export * from './server/remoting-server.js';
+export * from './client/remoting-client-options.js';
+export * from './client/remoting-client.js';
