@@ -14,3 +14,4 @@ export * from './message/host-address.js';
 export * from './message/stored-message.js';
 export * from './message/message-id.js';
 export * from './message/uniq-key.js';
+export * from './message/batch.js';
