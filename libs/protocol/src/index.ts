@@ -15,3 +15,4 @@ export * from './message/stored-message.js';
 export * from './message/message-id.js';
 export * from './message/uniq-key.js';
 export * from './message/batch.js';
+export * from './message/compression.js';
