@@ -37,9 +37,10 @@ function isHeaderCodec(value: unknown): value is HeaderCodec<Record<string, unkn
   );
 }
 
-const CODECS = Object.entries(protocol).filter((entry): entry is [string, HeaderCodec<Record<string, unknown>>] =>
-  isHeaderCodec(entry[1]),
-);
+const CODECS: [string, HeaderCodec<Record<string, unknown>>][] = [];
+for (const [name, value] of Object.entries(protocol as Record<string, unknown>)) {
+  if (isHeaderCodec(value)) CODECS.push([name, value]);
+}
 
 function arbitraryField(type: HeaderFieldType): fc.Arbitrary<unknown> {
   switch (type) {
