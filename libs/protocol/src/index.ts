@@ -33,3 +33,4 @@ export * from './headers/transaction.js';
 export * from './headers/query.js';
 export * from './headers/admin.js';
 export * from './headers/namesrv.js';
+export * from './message/message-tags.js';
