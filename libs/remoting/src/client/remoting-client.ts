@@ -22,6 +22,8 @@ class AddressSlot {
   connection: RemotingConnection | null = null;
   /** The one connect attempt in progress, shared by every caller. */
   connecting: Promise<RemotingConnection> | null = null;
+  /** Aborts `connecting` (shutdown, closeConnection). */
+  abort: AbortController | null = null;
   failures = 0;
   retryAt = 0;
   lastError: Error | null = null;
@@ -126,6 +128,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     const slot = this.slots.get(addr);
     if (slot === undefined) return;
     this.slots.delete(addr);
+    slot.abort?.abort();
     const connection = slot.connection;
     if (connection === null) return;
     connection.close();
@@ -139,8 +142,10 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     this.slots.clear();
     const closed: Array<Promise<unknown>> = [];
     for (const slot of slots) {
-      // A connect in progress closes its connection itself once it sees the shutdown.
-      if (slot.connecting !== null) closed.push(slot.connecting.then(waitClosed, ignoreConnectFailure));
+      if (slot.connecting !== null) {
+        slot.abort?.abort();
+        closed.push(slot.connecting.then(waitClosed, ignoreConnectFailure));
+      }
       const connection = slot.connection;
       if (connection !== null) {
         connection.close();
@@ -189,6 +194,8 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
 
   private async connect(slot: AddressSlot): Promise<RemotingConnection> {
     const { addr } = slot;
+    const abort = new AbortController();
+    slot.abort = abort;
     try {
       const connection = await openSocket(
         addr,
@@ -196,6 +203,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
         this.options.tls,
         (socket: Socket) =>
           new RemotingConnection(socket, this.connectionConfig, this.dispatcher, this.options.invokeTimeoutMs),
+        abort.signal,
       );
       slot.failures = 0;
       slot.retryAt = 0;
@@ -228,6 +236,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       throw error;
     } finally {
       slot.connecting = null;
+      slot.abort = null;
     }
   }
 

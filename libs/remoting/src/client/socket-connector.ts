@@ -6,13 +6,14 @@ import { parseSocketAddress } from '../address/socket-address.js';
 /**
  * Opens a TCP (or TLS) socket to "host:port"; once usable (after the handshake with TLS) `adopt` wraps it in
  * the same tick, so the socket is never without an 'error' listener. Rejects with RemotingConnectError on error
- * or after `timeoutMs`; the socket is destroyed then.
+ * or after `timeoutMs` or when `signal` aborts; the socket is destroyed then.
  */
 export function openSocket<T>(
   addr: string,
   timeoutMs: number,
   tls: TlsConnectionOptions | null,
   adopt: (socket: Socket) => T,
+  signal: AbortSignal,
 ): Promise<T> {
   let host: string;
   let port: number;
@@ -27,13 +28,16 @@ export function openSocket<T>(
     const readyEvent = tls === null ? 'connect' : 'secureConnect';
     const fail = (error: Error): void => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
       socket.off(readyEvent, onReady);
       socket.off('error', fail);
       socket.destroy();
       reject(new RemotingConnectError(`cannot connect to ${addr}: ${error.message}`, { cause: error }));
     };
+    const onAbort = (): void => fail(new RemotingConnectError('connect aborted'));
     const onReady = (): void => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
       let adopted: T;
       try {
         adopted = adopt(socket);
@@ -50,5 +54,7 @@ export function openSocket<T>(
     );
     socket.once(readyEvent, onReady);
     socket.on('error', fail);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
 }

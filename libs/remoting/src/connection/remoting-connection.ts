@@ -246,6 +246,7 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> i
     if (this.closeReason !== undefined || this.isSocketClosed) return;
     this.closeReason = reason;
     this.writer.close(reason ?? new RemotingConnectError(`connection to ${this.remoteAddress} closed`));
+    this.socket.pause();
     this.socket.destroySoon();
     this.flushTimer = setTimeout(() => this.socket.destroy(), CLOSE_FLUSH_TIMEOUT_MS);
     this.flushTimer.unref();
@@ -297,7 +298,8 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> i
         remoteAddress: this.remoteAddress,
         reason: reason.message,
       });
-      this.destroy(reason);
+      // Answers already queued for the good frames before it still go out.
+      this.close(reason);
     }
   };
 
