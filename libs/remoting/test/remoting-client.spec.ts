@@ -7,16 +7,16 @@ import {
   RemotingCommand,
   RemotingConnectError,
   RemotingTimeoutError,
+  RequestCode,
+  ResponseCode,
 } from '@rocketnest/protocol';
-import { FrameworkResponseCode, RemotingConnection, RemotingServer } from '@rocketnest/remoting';
+import { RemotingConnection, RemotingServer } from '@rocketnest/remoting';
 import { Resources } from './support/fixtures.js';
 import { waitFor } from './support/wait-for.js';
 
-const ECHO = 105;
-const HOLD = 11;
-const CHECK_TRANSACTION_STATE = 39;
-const NOTIFY_CONSUMER_IDS_CHANGED = 40;
-const PUSH_REPLY_MESSAGE_TO_CLIENT = 326;
+const { CHECK_TRANSACTION_STATE, NOTIFY_CONSUMER_IDS_CHANGED, PUSH_REPLY_MESSAGE_TO_CLIENT } = RequestCode;
+const ECHO = RequestCode.GET_ROUTEINFO_BY_TOPIC;
+const HOLD = RequestCode.PULL_MESSAGE;
 
 function echo(request: RemotingCommand): RemotingCommand {
   return createResponse(request, 0, { extFields: request.extFields });
@@ -61,7 +61,7 @@ describe('RemotingClient', () => {
     expect(isOneway(notified[0])).toBe(true);
 
     const unknown = await ctx.invoke(createRequest(PUSH_REPLY_MESSAGE_TO_CLIENT), 3000);
-    expect(unknown.code).toBe(FrameworkResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+    expect(unknown.code).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
   });
 
   it('shares one connect attempt between concurrent callers', async () => {

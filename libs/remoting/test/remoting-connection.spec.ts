@@ -7,6 +7,7 @@ import {
   RemotingCommand,
   RemotingSendError,
   RemotingTimeoutError,
+  RequestCode,
 } from '@rocketnest/protocol';
 import { RemotingConnection } from '@rocketnest/remoting';
 import { Resources } from './support/fixtures.js';
@@ -14,7 +15,7 @@ import { RawPeer } from './support/raw-socket.js';
 import { RecordingLogger } from './support/recording-logger.js';
 import { waitFor } from './support/wait-for.js';
 
-const ECHO = 105;
+const ECHO = RequestCode.GET_ROUTEINFO_BY_TOPIC;
 const BIG = 300;
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -5,22 +5,18 @@ import {
   encodeFrame,
   RemotingCommand,
   RemotingTimeoutError,
+  RequestCode,
+  ResponseCode,
   SerializeType,
 } from '@rocketnest/protocol';
-import {
-  AttributeKey,
-  FrameworkResponseCode,
-  REJECT_REQUEST_REMARK,
-  RemotingConnection,
-  RemotingServer,
-} from '@rocketnest/remoting';
+import { AttributeKey, REJECT_REQUEST_REMARK, RemotingConnection, RemotingServer } from '@rocketnest/remoting';
 import { Resources } from './support/fixtures.js';
 import { RawPeer } from './support/raw-socket.js';
 import { RecordingLogger } from './support/recording-logger.js';
 import { waitFor } from './support/wait-for.js';
 
-const ECHO = 105;
-const SLOW = 11;
+const ECHO = RequestCode.GET_ROUTEINFO_BY_TOPIC;
+const SLOW = RequestCode.PULL_MESSAGE;
 const THROWS = 200;
 const BUSY = 201;
 const CLIENT_ID = new AttributeKey<string>('clientID');
@@ -72,7 +68,7 @@ describe('RemotingServer', () => {
     const { addr } = await resources.server();
     const client = resources.client();
     const response = await client.invoke(addr, createRequest(9999));
-    expect(response.code).toBe(FrameworkResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+    expect(response.code).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
     expect(response.remark).toBe(' request type 9999 not supported');
   });
 
@@ -95,10 +91,10 @@ describe('RemotingServer', () => {
     });
     const client = resources.client();
     const sync = await client.invoke(addr, createRequest(THROWS));
-    expect(sync.code).toBe(FrameworkResponseCode.SYSTEM_ERROR);
+    expect(sync.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(sync.remark).toBe('store exploded');
     const async = await client.invoke(addr, createRequest(THROWS, { extFields: { async: 'true' } }));
-    expect(async.code).toBe(FrameworkResponseCode.SYSTEM_ERROR);
+    expect(async.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(async.remark).toBe('async failure');
     expect((await client.invoke(addr, createRequest(ECHO))).code).toBe(0);
     expect(logger.count('request processor failed', 'warn')).toBe(2);
@@ -111,7 +107,7 @@ describe('RemotingServer', () => {
     );
     const client = resources.client();
     const rejected = await client.invoke(addr, createRequest(BUSY));
-    expect(rejected.code).toBe(FrameworkResponseCode.SYSTEM_BUSY);
+    expect(rejected.code).toBe(ResponseCode.SYSTEM_BUSY);
     expect(rejected.remark).toBe(REJECT_REQUEST_REMARK);
     busy = false;
     expect((await client.invoke(addr, createRequest(BUSY))).code).toBe(0);

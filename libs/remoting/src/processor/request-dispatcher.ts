@@ -1,6 +1,6 @@
-import { createResponse, isOneway, Logger, RemotingCommand, RemotingError } from '@rocketnest/protocol';
+import { createResponse, isOneway, Logger, RemotingCommand, RemotingError, ResponseCode } from '@rocketnest/protocol';
 import type { RemotingConnection } from '../connection/remoting-connection.js';
-import { FrameworkResponseCode, REJECT_REQUEST_REMARK, requestCodeNotSupportedRemark } from '../remoting-codes.js';
+import { REJECT_REQUEST_REMARK, requestCodeNotSupportedRemark } from './framework-remarks.js';
 import { ProcessorResult, ProcessRequestFn, RemotingProcessor, toProcessor } from './remoting-processor.js';
 
 /**
@@ -58,7 +58,7 @@ export class RequestDispatcher {
       this.answer(
         request,
         connection,
-        FrameworkResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+        ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
         requestCodeNotSupportedRemark(request.code),
       );
       return;
@@ -66,7 +66,7 @@ export class RequestDispatcher {
     let result: ProcessorResult;
     try {
       if (processor.rejectRequest?.() === true) {
-        this.answer(request, connection, FrameworkResponseCode.SYSTEM_BUSY, REJECT_REQUEST_REMARK);
+        this.answer(request, connection, ResponseCode.SYSTEM_BUSY, REJECT_REQUEST_REMARK);
         return;
       }
       result = processor.processRequest(request, connection);
@@ -111,7 +111,7 @@ export class RequestDispatcher {
       remoteAddress: connection.remoteAddress,
       error,
     });
-    this.answer(request, connection, FrameworkResponseCode.SYSTEM_ERROR, message);
+    this.answer(request, connection, ResponseCode.SYSTEM_ERROR, message);
   }
 
   private answer(request: RemotingCommand, connection: RemotingConnection, code: number, remark: string): void {
