@@ -6,7 +6,7 @@
  *   run [flags] -- <cmd> [args]   start, run <cmd> with NAMESRV_ADDR / BROKER_ADDR set, stop; exit code of <cmd>
  *
  * Flags: --version V, --flush ASYNC_FLUSH|SYNC_FLUSH, --delay-levels "1s 1s ...", --tx-check-interval-ms N,
- * --tx-timeout-ms N, --serialize JSON|ROCKETMQ, --broker-config k=v (repeatable), --state FILE.
+ * --tx-timeout-ms N, --tx-op-batch-interval-ms N, --serialize JSON|ROCKETMQ, --broker-config k=v (repeatable), --state FILE.
  * Exit codes: 0 ok, 1 failure, 3 skipped (java, mvn or Maven Central unavailable: the reason is printed).
  */
 import { spawn } from 'node:child_process';
@@ -65,6 +65,9 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
         break;
       case '--tx-timeout-ms':
         options.transactionTimeOutMs = Number(value());
+        break;
+      case '--tx-op-batch-interval-ms':
+        options.transactionOpBatchIntervalMs = Number(value());
         break;
       case '--serialize':
         options.serializeType = value() as SerializeType;

@@ -35,12 +35,18 @@ export interface ApacheClusterOptions {
   readonly flushDiskType?: FlushDiskType;
   /** Broker `messageDelayLevel`, e.g. '1s 1s 1s 1s ...' so retries come back quickly. Undefined = Apache default. */
   readonly messageDelayLevel?: string;
-  /** Broker `transactionCheckInterval` (Apache default 60000 ms). */
+  /** Broker `transactionCheckInterval` (Apache 5.x default 30000 ms, 4.x 60000 ms). */
   readonly transactionCheckIntervalMs?: number;
   /** Broker `transactionTimeOut`: age before a half message is checked back (Apache default 6000 ms). */
   readonly transactionTimeOutMs?: number;
   /** Broker `transactionCheckMax` (Apache default 15). */
   readonly transactionCheckMax?: number;
+  /**
+   * Broker `transactionOpBatchInterval` [5.x] (default 3000 ms): op ("done") records are written in batches, so a
+   * transaction ended less than this long ago still looks open. Keep transactionTimeOutMs above it, or lower
+   * it, or the broker checks back transactions that were already committed or rolled back.
+   */
+  readonly transactionOpBatchIntervalMs?: number;
   /** Extra broker properties (BrokerConfig, MessageStoreConfig, NettyServerConfig keys); win over ours. */
   readonly brokerConfig?: Readonly<Record<string, string>>;
   /** Extra NameServer properties. */
@@ -80,6 +86,7 @@ export interface ResolvedApacheClusterOptions {
   readonly transactionCheckIntervalMs: number | undefined;
   readonly transactionTimeOutMs: number | undefined;
   readonly transactionCheckMax: number | undefined;
+  readonly transactionOpBatchIntervalMs: number | undefined;
   readonly brokerConfig: Readonly<Record<string, string>>;
   readonly namesrvConfig: Readonly<Record<string, string>>;
   readonly serializeType: SerializeType | undefined;
@@ -103,6 +110,7 @@ export const DEFAULT_APACHE_CLUSTER_OPTIONS: Readonly<Omit<ResolvedApacheCluster
   transactionCheckIntervalMs: undefined,
   transactionTimeOutMs: undefined,
   transactionCheckMax: undefined,
+  transactionOpBatchIntervalMs: undefined,
   brokerConfig: Object.freeze({}),
   namesrvConfig: Object.freeze({}),
   serializeType: undefined,
@@ -129,6 +137,7 @@ export function resolveApacheClusterOptions(options: ApacheClusterOptions = {}):
     transactionCheckIntervalMs: options.transactionCheckIntervalMs ?? d.transactionCheckIntervalMs,
     transactionTimeOutMs: options.transactionTimeOutMs ?? d.transactionTimeOutMs,
     transactionCheckMax: options.transactionCheckMax ?? d.transactionCheckMax,
+    transactionOpBatchIntervalMs: options.transactionOpBatchIntervalMs ?? d.transactionOpBatchIntervalMs,
     brokerConfig: options.brokerConfig ?? d.brokerConfig,
     namesrvConfig: options.namesrvConfig ?? d.namesrvConfig,
     serializeType: options.serializeType ?? d.serializeType,
@@ -406,6 +415,9 @@ async function launch(
   }
   if (options.transactionTimeOutMs !== undefined) brokerProps.transactionTimeOut = String(options.transactionTimeOutMs);
   if (options.transactionCheckMax !== undefined) brokerProps.transactionCheckMax = String(options.transactionCheckMax);
+  if (options.transactionOpBatchIntervalMs !== undefined) {
+    brokerProps.transactionOpBatchInterval = String(options.transactionOpBatchIntervalMs);
+  }
   await writeFile(brokerConf, propertiesText({ ...brokerProps, ...options.brokerConfig }));
   const brokerStarted = Date.now();
   const broker = spawnJvm(
