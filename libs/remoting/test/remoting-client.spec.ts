@@ -32,9 +32,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('RemotingClient', () => {
+describe('RemotingClient', { timeout: 10_000 }, () => {
   const resources = new Resources();
-  afterEach(() => resources.closeAll());
+  afterEach(() => resources.closeAll(), 10_000);
 
   it('answers requests the server initiates on its connection', async () => {
     const connected: RemotingConnection[] = [];
@@ -114,7 +114,7 @@ describe('RemotingClient', () => {
   it('fails fast during the reconnect back-off, then connects once the server is up', async () => {
     const port = await freePort();
     const addr = `127.0.0.1:${port}`;
-    const client = resources.client({ reconnectBackoffInitialMs: 200, reconnectBackoffMaxMs: 200 });
+    const client = resources.client({ reconnectBackoffInitialMs: 500, reconnectBackoffMaxMs: 500 });
     await expect(client.invoke(addr, createRequest(ECHO))).rejects.toThrow(/cannot connect/);
     await expect(client.invoke(addr, createRequest(ECHO))).rejects.toThrow(/not reconnecting/);
 

@@ -61,9 +61,9 @@ const BAD_FRAMES: Record<string, (i: number) => Buffer> = {
     Buffer.concat([encodeFrame(createRequest(ECHO)), Buffer.concat([int32(-7), Buffer.alloc(8)])]),
 };
 
-describe('RemotingConnection', () => {
+describe('RemotingConnection', { timeout: 10_000 }, () => {
   const resources = new Resources();
-  afterEach(() => resources.closeAll());
+  afterEach(() => resources.closeAll(), 10_000);
 
   it('closes connections that send malformed frames and keeps serving a valid client', async () => {
     const logger = new RecordingLogger();

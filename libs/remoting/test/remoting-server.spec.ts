@@ -25,9 +25,9 @@ function echo(request: RemotingCommand): RemotingCommand {
   return createResponse(request, 0, { extFields: request.extFields, body: request.body });
 }
 
-describe('RemotingServer', () => {
+describe('RemotingServer', { timeout: 10_000 }, () => {
   const resources = new Resources();
-  afterEach(() => resources.closeAll());
+  afterEach(() => resources.closeAll(), 10_000);
 
   it.each([
     ['JSON', SerializeType.JSON],

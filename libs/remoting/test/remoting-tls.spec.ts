@@ -21,10 +21,10 @@ function echo(request: RemotingCommand): RemotingCommand {
   return createResponse(request, 0, { extFields: request.extFields, body: request.body });
 }
 
-describe.skipIf(openssl === null)('RemotingServer and RemotingClient over TLS', () => {
+describe.skipIf(openssl === null)('RemotingServer and RemotingClient over TLS', { timeout: 10_000 }, () => {
   const resources = new Resources();
   let certificate: SelfSignedCertificate | null = null;
-  afterEach(() => resources.closeAll());
+  afterEach(() => resources.closeAll(), 10_000);
 
   async function tlsMaterial(): Promise<SelfSignedCertificate> {
     certificate ??= await createSelfSignedCertificate(openssl ?? 'openssl');
