@@ -156,3 +156,21 @@ describe('frame codec', () => {
     );
   });
 });
+
+describe('FrameDecoder memory', () => {
+  it('holds only received bytes for a large announced frame and decodes it once complete', () => {
+    const decoder = new FrameDecoder();
+    const head = Buffer.alloc(12);
+    head.writeInt32BE(15 * 1024 * 1024, 0);
+    decoder.push(head, () => undefined);
+    expect(decoder.bufferedBytes).toBe(12);
+    // The internal buffer starts small; a big frame still decodes once complete.
+    const big = createRequest(10, { body: Buffer.alloc(300_000, 7) });
+    const bytes = encodeFrame(big);
+    const out: RemotingCommand[] = [];
+    const second = new FrameDecoder();
+    for (let i = 0; i < bytes.length; i += 1000) second.push(bytes.subarray(i, i + 1000), (c) => out.push(c));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.body).toEqual(big.body);
+  });
+});

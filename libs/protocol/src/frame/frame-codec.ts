@@ -12,6 +12,8 @@ import { ProtocolError } from '../errors.js';
 /** Java's default `frameMaxLength`: 16 MiB, counting the 4-byte length field. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 const MAX_HEADER_BYTES = 0xffffff;
+/** First buffer for a frame split across chunks; grows as the rest arrives. */
+const INITIAL_PARTIAL_BYTES = 64 * 1024;
 
 /** Frame head: length field, type word and serialized header; the body goes beside it. */
 export function encodeFrameHead(command: RemotingCommand): Buffer {
@@ -80,8 +82,12 @@ export interface FrameDecoderOptions {
  */
 export class FrameDecoder {
   private readonly maxFrameBytes: number;
-  /** Buffer of a straddling frame, sized to the whole frame, and how much of it is filled. */
+  /**
+   * A frame that straddles chunks: its total size, a buffer that grows towards it as bytes arrive (so a peer
+   * that announces 16 MiB and stalls costs little), and how much of it is filled.
+   */
   private partial: Buffer | null = null;
+  private partialSize = 0;
   private partialFilled = 0;
   /** Fewer than 4 bytes left over: not even the length is known yet. */
   private head: Buffer | null = null;
@@ -104,12 +110,13 @@ export class FrameDecoder {
     }
     let pos = 0;
     if (this.partial !== null) {
+      const n = Math.min(this.partialSize - this.partialFilled, chunk.length);
+      this.ensurePartialCapacity(this.partialFilled + n);
       const frame = this.partial;
-      const n = Math.min(frame.length - this.partialFilled, chunk.length);
       chunk.copy(frame, this.partialFilled, 0, n);
       this.partialFilled += n;
       pos = n;
-      if (this.partialFilled < frame.length) return;
+      if (this.partialFilled < this.partialSize) return;
       this.partial = null;
       this.partialFilled = 0;
       onCommand(decodeFrame(frame));
@@ -125,14 +132,25 @@ export class FrameDecoder {
         pos += total;
         onCommand(command);
       } else {
-        // The frame size is bounded above, so this allocation is bounded too.
-        const frame = Buffer.allocUnsafe(total);
-        chunk.copy(frame, 0, pos);
-        this.partial = frame;
-        this.partialFilled = chunk.length - pos;
+        const have = chunk.length - pos;
+        this.partialSize = total;
+        this.partial = Buffer.allocUnsafe(Math.min(total, Math.max(INITIAL_PARTIAL_BYTES, have)));
+        chunk.copy(this.partial, 0, pos);
+        this.partialFilled = have;
         return;
       }
     }
     if (pos < chunk.length) this.head = Buffer.from(chunk.subarray(pos));
+  }
+
+  /** Grows the straddling frame's buffer (doubling, capped at the frame size) to hold `needed` bytes. */
+  private ensurePartialCapacity(needed: number): void {
+    const current = this.partial!;
+    if (current.length >= needed) return;
+    let capacity = current.length;
+    while (capacity < needed) capacity *= 2;
+    const grown = Buffer.allocUnsafe(Math.min(capacity, this.partialSize));
+    current.copy(grown, 0, 0, this.partialFilled);
+    this.partial = grown;
   }
 }
