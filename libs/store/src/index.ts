@@ -1,0 +1,18 @@
+export * from './store-options.js';
+export * from './store-errors.js';
+export * from './put-message-result.js';
+export * from './get-message-result.js';
+export * from './message-store.js';
+export type { PutMessageRequest, PutBatchRequest, PutBatchEntry } from './commit-log/put-message-request.js';
+export type { MessageArrivedEvent, MessageArrivingListener } from './dispatch/message-arriving-listener.js';
+export type { TagsCodeResolver, DispatchRequest } from './dispatch/dispatch-request.js';
+export { tagsCodeOf } from './dispatch/dispatch-request.js';
+export type { BoundaryType } from './query/offset-by-time.js';
+export type { RecoveryReport } from './recovery/store-recovery.js';
+export type { CleanReport } from './retention/clean-service.js';
+export type { DiskUsageProbe } from './retention/disk-usage.js';
+export * from './consume-queue/consume-queue-entry.js';
+export type { ConsumeQueue } from './consume-queue/consume-queue.js';
+export * from './index/index-file-format.js';
+export * from './checkpoint/store-checkpoint.js';
+export { offsetToFileName, fileNameToOffset } from './mapped-file/file-name.js';
