@@ -397,6 +397,8 @@ async function launch(
     listenPort: String(brokerPort),
     bindAddress: '127.0.0.1',
     brokerIP1: '127.0.0.1',
+    // HA address advertised in REGISTER_BROKER (defaults to a non-loopback host address).
+    brokerIP2: '127.0.0.1',
     storePathRootDir: storeDir,
     storePathCommitLog: path.join(storeDir, 'commitlog'),
     flushDiskType: options.flushDiskType,

@@ -367,8 +367,22 @@ final class Checks {
     }
   }
 
-  static int assigned(DefaultMQPushConsumer consumer) {
-    return consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().size();
+  /** Queues of `topic` this member owns (the table also holds the group's %RETRY% queue once routed). */
+  static int assigned(DefaultMQPushConsumer consumer, String topic) {
+    int count = 0;
+    for (MessageQueue mq : consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().keySet()) {
+      if (mq.getTopic().equals(topic)) count++;
+    }
+    return count;
+  }
+
+  static String queuesOf(DefaultMQPushConsumer consumer) {
+    List<String> ids = new ArrayList<>();
+    for (MessageQueue mq : consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().keySet()) {
+      ids.add((mq.getTopic().startsWith("%RETRY%") ? "retry:" : "") + mq.getQueueId());
+    }
+    Collections.sort(ids);
+    return ids.toString();
   }
 
   static void consumerClustering(Support s) throws Exception {
@@ -386,7 +400,11 @@ final class Checks {
       first.start();
       second.start();
       // Rebalance: both members must own two of the four queues before anything is sent.
-      s.waitFor("queues split 2/2 between the two members", () -> assigned(first) == 2 && assigned(second) == 2);
+      try {
+        s.waitFor("queues split 2/2 between the two members", () -> assigned(first, topic) == 2 && assigned(second, topic) == 2);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + " (member queues: " + queuesOf(first) + " / " + queuesOf(second) + ")");
+      }
       producer.start();
       Set<String> bodies = new HashSet<>();
       for (int i = 0; i < 16; i++) {
@@ -510,10 +528,12 @@ final class Checks {
    * dial a decoded non-loopback address.
    */
   static boolean decodesToDialableAddress(String id) {
-    if (id.length() != 32) return false;
-    long port = Long.parseLong(id.substring(8, 16), 16);
-    boolean loopback = id.startsWith("7F");
-    return port >= 0 && port <= 65535 && !loopback;
+    // MessageDecoder.decodeMessageId: 32 chars = IPv4 (8) + port (8); otherwise IPv6 (32) + port (8).
+    boolean ipv4 = id.length() == 32;
+    if (!ipv4 && id.length() < 40) return false;
+    long port = Long.parseLong(ipv4 ? id.substring(8, 16) : id.substring(32, 40), 16);
+    boolean loopback = ipv4 ? id.startsWith("7F") : id.startsWith("00000000000000000000000000000001");
+    return port <= 65535 && !loopback;
   }
 
   static MessageExt viewWithin(Support s, String topic, String id) throws Exception {
