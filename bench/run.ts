@@ -76,6 +76,13 @@ async function main(options: BenchOptions): Promise<number> {
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
+  // A client library failing outside any awaited call must not leave servers behind: stop them, then exit.
+  const stopOnCrash = (error: unknown): void => {
+    console.error('bench crashed:', error);
+    void Promise.allSettled([pool.stopAll(), stopAllChildServers()]).then(() => process.exit(1));
+  };
+  process.once('uncaughtException', stopOnCrash);
+  process.once('unhandledRejection', stopOnCrash);
 
   const results: ComparisonResult[] = [];
   const skippedComparisons: { id: string; reason: string }[] = [];
@@ -123,6 +130,8 @@ async function main(options: BenchOptions): Promise<number> {
     await stopAllChildServers();
     process.removeListener('SIGINT', stopOnSignal);
     process.removeListener('SIGTERM', stopOnSignal);
+    process.removeListener('uncaughtException', stopOnCrash);
+    process.removeListener('unhandledRejection', stopOnCrash);
   }
 
   let endProbes: ProbeRun | null = null;

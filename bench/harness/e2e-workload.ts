@@ -286,6 +286,25 @@ function sendFixedRate(
   });
 }
 
+/** Counter increases over a phase, plus messages per increase (`fdatasync` -> `messagesPerFdatasync`). */
+function counterFigures(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+  messages: number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, end] of Object.entries(after)) {
+    const delta = end - (before[name] ?? 0);
+    out[name] = delta;
+    if (delta > 0) out[`messagesPer${name.charAt(0).toUpperCase()}${name.slice(1)}`] = messages / delta;
+  }
+  return out;
+}
+
+async function readCounters(adapter: MessagingAdapter): Promise<Readonly<Record<string, number>>> {
+  return adapter.readCounters === undefined ? {} : adapter.readCounters();
+}
+
 class E2eWorkload implements Workload {
   readonly key: string;
   readonly label: string;
@@ -354,6 +373,7 @@ class E2eWorkload implements Workload {
       if (warm.error !== null) throw new BenchRunError(`${this.key}: send failed in warm-up`, { cause: warm.error });
       const warmedUp = await tracker.waitConsumed(warm.sent, plan.settleMs, signal);
 
+      const countersBefore = await readCounters(adapter);
       const cpu = new CpuMeter(adapter.serverPids);
       const startMs = performance.now();
       const phase: SendPhase & { behindMs?: number } =
@@ -383,10 +403,11 @@ class E2eWorkload implements Workload {
             );
       const allConsumed = await tracker.waitConsumed(warm.sent + phase.sent, plan.settleMs, signal);
       const cpuUsed = cpu.stop();
+      const counters = counterFigures(countersBefore, await readCounters(adapter), tracker.measuredConsumed);
       if (phase.error !== null) throw new BenchRunError(`${this.key}: send failed`, { cause: phase.error });
       const endMs = allConsumed ? tracker.lastConsumeMs : performance.now();
       const lost = phase.sent - tracker.measuredConsumed;
-      const extra: Record<string, number> = { duplicates: tracker.duplicates };
+      const extra: Record<string, number> = { ...counters, duplicates: tracker.duplicates };
       if (lost > 0) extra['unconsumed'] = lost;
       if (phase.behindMs !== undefined) extra['senderBehindMaxMs'] = phase.behindMs;
       const problems = [
@@ -461,6 +482,7 @@ class E2eWorkload implements Workload {
       throw new BenchRunError(`${this.key}: send failed in preload`, { cause: preload.error });
     const preloadMs = performance.now() - preloadStart;
     const consumedBefore = tracker.consumed;
+    const countersBefore = await readCounters(adapter);
     const cpu = new CpuMeter(adapter.serverPids);
     const startMs = performance.now();
     await adapter.startConsumer(tracker.deliver);
@@ -471,6 +493,7 @@ class E2eWorkload implements Workload {
       await adapter.stopConsumer();
     }
     const cpuUsed = cpu.stop();
+    const counters = counterFigures(countersBefore, await readCounters(adapter), tracker.measuredConsumed);
     const endMs = drained ? tracker.lastConsumeMs : performance.now();
     const problems = [
       warmedUp ? '' : 'warm-up messages still unconsumed',
@@ -483,6 +506,7 @@ class E2eWorkload implements Workload {
       clientCpuUs: cpuUsed.clientUs,
       serverCpuUs: cpuUsed.serverUs,
       extra: {
+        ...counters,
         duplicates: tracker.duplicates,
         backlogWritePerSec: (preload.confirmed * 1000) / preloadMs,
       },

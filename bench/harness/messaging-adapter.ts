@@ -19,6 +19,12 @@ export interface MessagingAdapter {
   startConsumer(onMessage: (stamp: Stamp) => void): Promise<void>;
   /** Stops consuming; deliveries after this resolves are ignored. */
   stopConsumer(): Promise<void>;
+  /**
+   * Optional server or client counters (`fdatasync`, `orderViolations`...), read at the start and the end of
+   * the measured phase. Each counter's increase is reported as `extra.<name>`, and messages per increase as
+   * `extra.messagesPer<Name>` (a `fdatasync` counter gives W3's `extra.messagesPerFdatasync`).
+   */
+  readCounters?(): Promise<Readonly<Record<string, number>>>;
   /** Drops whatever an earlier round left behind (queue purge, stream purge, offset reset). */
   purge(): Promise<void>;
   close(): Promise<void>;

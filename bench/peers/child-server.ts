@@ -125,7 +125,14 @@ export class ChildServer {
     live.delete(this);
   }
 
-  /** Synchronous SIGKILL, for the process 'exit' hook only. */
+  /** kill -9, as a crash would: no chance to flush or clean up. */
+  async kill(): Promise<void> {
+    this.killNow();
+    if (this.running) await Promise.race([this.exited, sleep(5000)]);
+    live.delete(this);
+  }
+
+  /** Synchronous SIGKILL, for the process 'exit' hook and kill(). */
   killNow(): void {
     for (const pid of [this.pid, ...this.companions]) if (pid > 0) signalPid(pid, 'SIGKILL');
   }

@@ -123,25 +123,21 @@ export async function connectNestRmq(
   try {
     const adminChannel = await admin.createChannel();
     await adminChannel.deleteQueue(options.queue);
-    const rmqOptions: RmqOptions['options'] = {
-      urls: [endpoint.url],
-      queue: options.queue,
-      queueOptions: { durable: true },
-      persistent: true,
-      noAck: false,
-      prefetchCount: options.prefetchCount,
-    };
+    const shared = { urls: [endpoint.url], queue: options.queue, queueOptions: { durable: true } };
+    // noAck and prefetchCount belong to the consumer: ClientRMQ would apply them to its reply queue too.
+    const consumerOptions: RmqOptions['options'] = { ...shared, noAck: false, prefetchCount: options.prefetchCount };
+    const producerOptions: RmqOptions['options'] = { ...shared, persistent: true };
     const sink = new BenchSink();
     const microservice = await NestFactory.createMicroservice<RmqOptions>(NestRmqConsumerModule.forSink(sink), {
       transport: Transport.RMQ,
-      options: rmqOptions,
+      options: consumerOptions,
       logger: false,
       // Nest's default aborts the whole process on a bootstrap error: here it must fail one contender only.
       abortOnError: false,
     });
     started.push(microservice);
     await microservice.listen();
-    const producerApp = await NestFactory.createApplicationContext(NestRmqProducerModule.forQueue(rmqOptions), {
+    const producerApp = await NestFactory.createApplicationContext(NestRmqProducerModule.forQueue(producerOptions), {
       logger: false,
       // Nest's default aborts the whole process on a bootstrap error: here it must fail one contender only.
       abortOnError: false,
