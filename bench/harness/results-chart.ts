@@ -10,7 +10,7 @@ import type { ComparisonResult } from './runner.js';
 import { loadOf } from './results-table.js';
 
 const WIDTH = 980;
-const LABEL_WIDTH = 360;
+const LABEL_WIDTH = 380;
 const BAR_WIDTH = 440;
 const ROW = 22;
 const COLORS = {
@@ -48,8 +48,9 @@ function comparisonBlock(result: ComparisonResult, top: number): { svg: string; 
   const scale = (v: number): number => (maxValue > 0 ? (v / maxValue) * BAR_WIDTH : 0);
   const subject = result.contenders[0];
   for (const c of result.contenders) {
-    const label = `${c.role === 'subject' ? 'ours: ' : ''}${c.label}, ${loadOf(c.settings)}`;
-    parts.push(text(10, y + 15, label.length > 58 ? `${label.slice(0, 57)}...` : label));
+    const load = loadOf(c.settings);
+    const label = `${c.role === 'subject' ? 'ours: ' : ''}${c.label}${load === '' ? '' : `, ${load}`}`;
+    parts.push(text(10, y + 15, label.length > 62 ? `${label.slice(0, 61)}...` : label));
     const spread = c.summary[result.metric];
     if (c.status === 'measured' && spread !== undefined) {
       const comparable = c.role === 'subject' || c.durability === subject?.durability;
