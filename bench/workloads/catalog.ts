@@ -1,6 +1,13 @@
 /** BENCHMARKS.md's workload table as data: W1-W10, each ours against its baselines, with floor and goal. */
 import type { Comparison } from '../harness/comparison.js';
-import { jetstreamContender, nestNatsContender, nestRmqContender, rabbitmqContender } from './peers/peer-contenders.js';
+import {
+  bullmqContender,
+  jetstreamContender,
+  nestBullmqContender,
+  nestNatsContender,
+  nestRmqContender,
+  rabbitmqContender,
+} from './peers/peer-contenders.js';
 import {
   apacheRocketmqWindow,
   rocketnestBatch,
@@ -52,6 +59,10 @@ export function buildCatalog(): Comparison[] {
         rabbitmqContender('classic', window(1000)),
         jetstreamContender(window(1000)),
         rabbitmqContender('quorum', window(1000)),
+        bullmqContender('everysec', window(1000)),
+        bullmqContender('everysec', window(1000), 1),
+        bullmqContender('always', window(1000)),
+        bullmqContender('always', window(1000), 1),
       ],
       targets: [],
     },
@@ -145,7 +156,13 @@ export function buildCatalog(): Comparison[] {
       metric: 'e2eP99Ms',
       alsoRatio: ['e2eP50Ms', 'e2eP999Ms'],
       subject: rocketnestFixedRate(2000),
-      baselines: [rabbitmqContender('classic', RATE), jetstreamContender(RATE), rabbitmqContender('quorum', RATE)],
+      baselines: [
+        rabbitmqContender('classic', RATE),
+        jetstreamContender(RATE),
+        rabbitmqContender('quorum', RATE),
+        bullmqContender('everysec', RATE),
+        bullmqContender('always', RATE),
+      ],
       targets: [
         {
           level: 'floor',
@@ -222,7 +239,13 @@ export function buildCatalog(): Comparison[] {
       metric: 'msgPerSec',
       alsoRatio: ['e2eP50Ms'],
       subject: rocketnestNest(1000),
-      baselines: [rocketnestWindow(1000), nestRmqContender(1000), nestNatsContender(1000)],
+      baselines: [
+        rocketnestWindow(1000),
+        nestRmqContender(1000),
+        nestNatsContender(1000),
+        nestBullmqContender('everysec', 1000),
+        nestBullmqContender('always', 1000),
+      ],
       targets: [
         {
           level: 'floor',

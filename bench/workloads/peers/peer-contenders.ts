@@ -7,10 +7,13 @@ import { DEFAULT_PAYLOAD_BYTES } from '../../harness/payload-stamp.js';
 import type { SetupContext, Workload } from '../../harness/workload.js';
 import type { PeerEndpoint, PeerName } from '../../peers/peer-server.js';
 import { benchName, loadKey } from '../load-key.js';
+import { connectBullmq } from './bullmq.adapter.js';
 import { connectJetstream } from './jetstream.adapter.js';
+import { connectNestBullmq } from './nest-bullmq.adapter.js';
 import { connectNestNats } from './nest-nats.adapter.js';
 import { connectNestRmq } from './nest-rmq.adapter.js';
 import { connectRabbitmq, type RabbitmqQueueType } from './rabbitmq.adapter.js';
+import type { AppendFsync } from './redis-fsync.js';
 
 /** Consumer prefetch (RabbitMQ) and max_ack_pending (JetStream): deep enough never to be the bottleneck. */
 export const CONSUMER_WINDOW = 1000;
@@ -120,7 +123,68 @@ export function nestNatsContender(inFlight: number): Workload {
     durability: 'none',
     requires: ['nats'],
     load,
-    settings: { transport: 'Transport.NATS', persisted: false, ack: 'none (core NATS)', body: 'JSON object' },
+    settings: { transport: 'Transport.NATS', persisted: false, ackPerMessage: false, body: 'JSON object' },
     connect: (context) => connectNestNats(endpointOf(context, 'nats'), { payloadBytes: DEFAULT_PAYLOAD_BYTES }),
+  });
+}
+
+/** BENCHMARKS.md's BullMQ rows: worker concurrency 64, or 1 in parentheses. */
+export const BULLMQ_CONCURRENCY = 64;
+
+export function bullmqContender(appendfsync: AppendFsync, load: LoadShape, concurrency = BULLMQ_CONCURRENCY): Workload {
+  const setup = `bullmq-${appendfsync}${concurrency === BULLMQ_CONCURRENCY ? '' : `-c${concurrency}`}`;
+  const key = `${setup}/${loadKey(load)}`;
+  return e2eWorkload({
+    key,
+    label: `BullMQ, AOF ${appendfsync}, concurrency ${concurrency}`,
+    owner: 'peer',
+    // fsync before the reply under `always`; up to a second of writes lost under `everysec`.
+    durability: appendfsync === 'always' ? 'sync' : 'async',
+    requires: ['redis'],
+    load,
+    settings: {
+      client: 'bullmq (ioredis)',
+      appendonly: true,
+      appendfsync,
+      workerConcurrency: concurrency,
+      removeOnComplete: true,
+      delivery: 'counted when the processor runs',
+      body: 'JSON object',
+    },
+    connect: (context) =>
+      connectBullmq(endpointOf(context, 'redis'), {
+        queue: benchName(key),
+        concurrency,
+        appendfsync,
+        payloadBytes: DEFAULT_PAYLOAD_BYTES,
+      }),
+  });
+}
+
+export function nestBullmqContender(appendfsync: AppendFsync, inFlight: number): Workload {
+  const load: LoadShape = { kind: 'window', inFlight };
+  const key = `nest-bullmq-${appendfsync}/${loadKey(load)}`;
+  return e2eWorkload({
+    key,
+    label: `Nest @nestjs/bullmq processor, AOF ${appendfsync}`,
+    owner: 'peer',
+    durability: appendfsync === 'always' ? 'sync' : 'async',
+    requires: ['redis'],
+    load,
+    settings: {
+      module: '@nestjs/bullmq',
+      producer: 'injected Queue.add',
+      consumer: '@Processor extends WorkerHost',
+      appendfsync,
+      workerConcurrency: BULLMQ_CONCURRENCY,
+      body: 'JSON object',
+    },
+    connect: (context) =>
+      connectNestBullmq(endpointOf(context, 'redis'), {
+        queue: benchName(key),
+        concurrency: BULLMQ_CONCURRENCY,
+        appendfsync,
+        payloadBytes: DEFAULT_PAYLOAD_BYTES,
+      }),
   });
 }
