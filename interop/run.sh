@@ -19,7 +19,7 @@ started=$(date +%s)
 bash interop/build.sh || exit 1
 node interop/target/node/capture/fixture-check.js || exit 1
 
-network_error='Could not (transfer|resolve|find artifact)|Unknown ?host|UnknownHost|Connection (refused|reset|timed out)|connect timed out|Network is unreachable|Temporary failure in name resolution'
+network_error='Could not (transfer|resolve|find artifact)|Unknown ?host|UnknownHost|Connection (refused|reset|timed out)|connect timed out|Network is unreachable|Temporary failure in name resolution|offline mode'
 for profile in rmq5 rmq4; do
   if ! out=$(timeout -k 10 600 mvn -B -q -f interop/java-driver/pom.xml -P "$profile" process-classes 2>&1); then
     if grep -qE "$network_error" <<<"$out"; then

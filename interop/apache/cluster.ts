@@ -477,9 +477,11 @@ function makeCluster(
   const stop = (): Promise<void> => {
     stopping ??= (async (): Promise<void> => {
       killQuietly(watchdog());
-      // Broker first, so it unregisters from a NameServer that is still there.
-      await stopJvm(launched.broker, options.stopGraceMs);
-      await stopJvm(launched.namesrv, options.stopGraceMs);
+      // Both at once: the cluster and its store are thrown away, so unregistering first buys nothing.
+      await Promise.all([
+        stopJvm(launched.broker, options.stopGraceMs),
+        stopJvm(launched.namesrv, options.stopGraceMs),
+      ]);
       await Promise.all(jvms.map((jvm) => stopJvm(jvm, 0)));
       if (!options.keepTempDir) await rm(tempDir, { recursive: true, force: true });
     })();

@@ -119,10 +119,17 @@ export async function ensureApacheDistribution(options: DistributionOptions): Pr
       options.downloadTimeoutMs,
     );
     if (!result.ok) {
-      const why = result.timedOut
-        ? `Maven did not finish within ${options.downloadTimeoutMs} ms`
-        : describeMavenFailure(result.output);
-      throw new ApacheUnavailableError(`cannot download Apache RocketMQ ${options.version}: ${why}`);
+      if (result.timedOut) {
+        throw new ApacheUnavailableError(
+          `cannot download Apache RocketMQ ${options.version}: Maven did not finish within ${options.downloadTimeoutMs} ms`,
+        );
+      }
+      const why = describeMavenFailure(result.output);
+      // Unreachable or unresolvable artifacts mean "no Apache peer here" (skip); anything else is our bug.
+      if (MAVEN_NETWORK_ERROR.test(result.output)) {
+        throw new ApacheUnavailableError(`cannot download Apache RocketMQ ${options.version}: ${why}`);
+      }
+      throw new Error(`Maven failed to copy Apache RocketMQ ${options.version}: ${why}`);
     }
     const jars = (await readdir(stagingLib)).filter((name) => name.endsWith('.jar'));
     if (!jars.some((name) => name.startsWith('rocketmq-broker-'))) {
@@ -141,9 +148,11 @@ export async function ensureApacheDistribution(options: DistributionOptions): Pr
   return { version: options.version, libDir, downloaded: true, elapsedMs: Date.now() - started };
 }
 
+const MAVEN_NETWORK_ERROR =
+  /Could not (transfer|resolve|find artifact)|Unknown ?host|UnknownHost|Connection (refused|reset|timed out)|connect timed out|Network is unreachable|Temporary failure in name resolution|offline mode/i;
+
 function describeMavenFailure(output: string): string {
-  const lines = output.split('\n').filter((line) => line.includes('[ERROR]') || line.includes('ERROR'));
-  const network = /Could not transfer|Unknown host|Connection refused|connect timed out|Network is unreachable/i;
-  const prefix = network.test(output) ? 'Maven Central unreachable: ' : '';
+  const lines = output.split('\n').filter((line) => line.includes('ERROR'));
+  const prefix = MAVEN_NETWORK_ERROR.test(output) ? 'Maven Central unreachable: ' : '';
   return prefix + (lines.slice(0, 3).join(' | ') || firstLine(output)).slice(0, 600);
 }
