@@ -56,7 +56,7 @@ async function main(options: BenchOptions): Promise<number> {
   log(
     `Rocketnest bench: ${selected.map((c) => c.id).join(' ')} | ${options.rounds} rounds | ${options.quick ? 'quick' : 'full'}: ` +
       `warm-up ${p.warmUpMessages} msgs, measure ${p.measureMessages} msgs or ${p.measureMs / 1000} s, fixed rate ${p.fixedRateMs / 1000} s, ` +
-      `drain ${p.drainMessages} | caps ${options.workloadCapS} s per comparison, ${options.runCapS} s per run`,
+      `drain ${p.drainMessages} | caps ${options.workloadCapS} s per workload, ${options.runCapS} s per run`,
   );
   log(
     `host: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${os.release()}`,
@@ -70,7 +70,9 @@ async function main(options: BenchOptions): Promise<number> {
   }
 
   const pool = new PeerPool();
+  let stopping = false;
   const stopOnSignal = (signal: NodeJS.Signals): void => {
+    stopping = true;
     log(`\n${signal}: stopping peers...`);
     void Promise.allSettled([pool.stopAll(), stopAllChildServers()]).then(() => process.exit(130));
   };
@@ -78,11 +80,17 @@ async function main(options: BenchOptions): Promise<number> {
   process.once('SIGTERM', stopOnSignal);
   // A client library failing outside any awaited call must not leave servers behind: stop them, then exit.
   const stopOnCrash = (error: unknown): void => {
+    // Clients of servers being stopped fail loudly: after a signal that is expected, not a crash.
+    if (stopping) {
+      log(`  (while stopping: ${error instanceof Error ? error.message : String(error)})`);
+      return;
+    }
+    stopping = true;
     console.error('bench crashed:', error);
     void Promise.allSettled([pool.stopAll(), stopAllChildServers()]).then(() => process.exit(1));
   };
-  process.once('uncaughtException', stopOnCrash);
-  process.once('unhandledRejection', stopOnCrash);
+  process.on('uncaughtException', stopOnCrash);
+  process.on('unhandledRejection', stopOnCrash);
 
   const results: ComparisonResult[] = [];
   const skippedComparisons: { id: string; reason: string }[] = [];

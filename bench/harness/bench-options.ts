@@ -15,7 +15,7 @@ export interface BenchOptions {
   readonly installPeers: boolean;
   /** Use a server already listening on the peer's standard port instead of starting one. */
   readonly reusePeers: boolean;
-  /** Hard cap for one comparison (all its rounds) and for the whole run, seconds. */
+  /** Hard cap for one workload (a contender: setup and all its rounds) and for the whole run, seconds. */
   readonly workloadCapS: number;
   readonly runCapS: number;
   readonly skipProbes: boolean;
@@ -52,7 +52,7 @@ export const DEFAULT_BENCH_OPTIONS: Readonly<Omit<BenchOptions, 'plan'>> = Objec
   peers: PEER_NAMES,
   installPeers: true,
   reusePeers: true,
-  workloadCapS: 300,
+  workloadCapS: 150,
   runCapS: 3600,
   skipProbes: false,
   resultsDir: 'bench/results',
@@ -60,7 +60,7 @@ export const DEFAULT_BENCH_OPTIONS: Readonly<Omit<BenchOptions, 'plan'>> = Objec
   help: false,
 });
 
-const QUICK_DEFAULTS = Object.freeze({ rounds: 2, workloadCapS: 60, runCapS: 420 });
+const QUICK_DEFAULTS = Object.freeze({ rounds: 2, workloadCapS: 30, runCapS: 420 });
 
 export const USAGE = `Usage: npm run bench -- [options]
   --only W1,W5         run only these comparisons (W3 also selects W3-1, W3-64)
@@ -69,7 +69,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --peers a,b          peers to start or reuse: rabbitmq,nats,redis (default all)
   --no-install         never apt-get install a missing peer server
   --no-reuse           always start our own peer servers, even if one listens on the standard port
-  --workload-cap S     hard cap per comparison, seconds (default 300, quick 60)
+  --workload-cap S     hard cap per workload (one contender, all rounds), seconds (default 150, quick 30)
   --run-cap S          hard cap for the whole run, seconds (default 3600, quick 420)
   --skip-probes        do not measure the physical limits
   --results-dir DIR    where the JSON and the SVG chart go (default bench/results)

@@ -22,7 +22,13 @@ import type {
 import type { PeerName } from '../peers/peer-server.js';
 
 export type LoadShape =
-  | { readonly kind: 'window'; readonly inFlight: number; readonly releaseOn?: 'confirm' | 'consume' }
+  | {
+      readonly kind: 'window';
+      readonly inFlight: number;
+      readonly releaseOn?: 'confirm' | 'consume';
+      /** Sent but not yet consumed, at most: default max(4 x inFlight, 4000). */
+      readonly maxBacklog?: number;
+    }
   | { readonly kind: 'fixed-rate'; readonly perSecond: number; readonly maxInFlight?: number }
   | { readonly kind: 'drain'; readonly preloadInFlight: number };
 
@@ -44,15 +50,29 @@ export interface E2eWorkloadOptions {
 const WARM_UP_WINDOW = 64;
 /** Fixed-rate loads stop scheduling (and count the backlog as latency) past this many unconfirmed sends. */
 const DEFAULT_MAX_IN_FLIGHT = 10_000;
+const DEFAULT_MIN_BACKLOG = 4000;
 
 export class BenchRunError extends Error {
   override readonly name = 'BenchRunError';
 }
 
+/**
+ * A producer faster than its consumer would otherwise build an unbounded backlog: the round would time a
+ * drain after sending stopped, not the steady state. Sending pauses at this many unconsumed messages.
+ */
+function backlogOf(load: Extract<LoadShape, { kind: 'window' }>): number {
+  return load.maxBacklog ?? Math.max(4 * load.inFlight, DEFAULT_MIN_BACKLOG);
+}
+
 export function describeLoad(load: LoadShape): Record<string, SettingValue> {
   switch (load.kind) {
     case 'window':
-      return { load: 'window', inFlight: load.inFlight, windowReleasedOn: load.releaseOn ?? 'confirm' };
+      return {
+        load: 'window',
+        inFlight: load.inFlight,
+        windowReleasedOn: load.releaseOn ?? 'confirm',
+        maxBacklog: backlogOf(load),
+      };
     case 'fixed-rate':
       return { load: 'fixed rate', perSecond: load.perSecond };
     case 'drain':
@@ -133,6 +153,8 @@ interface WindowPlan {
   readonly untilMs: number;
   readonly inFlight: number;
   readonly releaseOn: 'confirm' | 'consume';
+  /** Sent and not yet consumed, at most (Infinity when no consumer runs). */
+  readonly maxBacklog: number;
 }
 
 /** Closed loop: keeps `inFlight` sends open until count or time runs out; resolves once every send settled. */
@@ -171,8 +193,9 @@ function sendWindow(
       ? setTimeout(stop, Math.max(0, plan.untilMs - performance.now()))
       : undefined;
     signal.addEventListener('abort', stop, { once: true });
+    let consumed = 0;
     const pump = (): void => {
-      while (!stopped && open < plan.inFlight) {
+      while (!stopped && open < plan.inFlight && sent - consumed < plan.maxBacklog) {
         if (next >= end || performance.now() >= plan.untilMs || signal.aborted) {
           stopped = true;
           break;
@@ -201,14 +224,12 @@ function sendWindow(
       }
       finish();
     };
-    if (plan.releaseOn === 'consume') {
-      tracker.onConsumed = (seq) => {
-        if (seq >= plan.firstSeq && seq < end) {
-          open--;
-          pump();
-        }
-      };
-    }
+    tracker.onConsumed = (seq) => {
+      if (seq < plan.firstSeq || seq >= end) return;
+      consumed++;
+      if (plan.releaseOn === 'consume') open--;
+      pump();
+    };
     pump();
   });
 }
@@ -366,7 +387,14 @@ class E2eWorkload implements Workload {
       const warm = await sendWindow(
         adapter,
         tracker,
-        { firstSeq: 0, count: warmUp, untilMs: performance.now() + plan.settleMs * 4, inFlight: warmWindow, releaseOn },
+        {
+          firstSeq: 0,
+          count: warmUp,
+          untilMs: performance.now() + plan.settleMs * 4,
+          inFlight: warmWindow,
+          releaseOn,
+          maxBacklog: load.kind === 'window' ? backlogOf(load) : DEFAULT_MIN_BACKLOG,
+        },
         null,
         signal,
       );
@@ -387,6 +415,7 @@ class E2eWorkload implements Workload {
                 untilMs: startMs + plan.measureMs,
                 inFlight: load.inFlight,
                 releaseOn,
+                maxBacklog: backlogOf(load),
               },
               sendLatency,
               signal,
@@ -454,6 +483,7 @@ class E2eWorkload implements Workload {
           untilMs: performance.now() + plan.settleMs * 4,
           inFlight: load.preloadInFlight,
           releaseOn: 'confirm',
+          maxBacklog: DEFAULT_MIN_BACKLOG,
         },
         null,
         signal,
@@ -474,6 +504,8 @@ class E2eWorkload implements Workload {
         untilMs: Number.POSITIVE_INFINITY,
         inFlight: load.preloadInFlight,
         releaseOn: 'confirm',
+        // No consumer runs while the backlog is written.
+        maxBacklog: Number.POSITIVE_INFINITY,
       },
       null,
       signal,

@@ -20,6 +20,7 @@ const TEARDOWN_CAP_MS = 30_000;
 export interface RunnerContext {
   readonly rounds: number;
   readonly plan: MeasurePlan;
+  /** Cap for one contender's setup and all its rounds; a comparison gets it once per runnable contender. */
   readonly workloadCapMs: number;
   /** performance.now() after which nothing new starts. */
   readonly runDeadlineMs: number;
@@ -117,7 +118,11 @@ function metricsOf(m: RoundMeasurement): Partial<Record<MetricKey, number>> {
 
 export async function runComparison(comparison: Comparison, context: RunnerContext): Promise<ComparisonResult> {
   const began = performance.now();
-  const deadline = Math.min(began + context.workloadCapMs, context.runDeadlineMs);
+  const runnable = [comparison.subject, ...comparison.baselines].filter(
+    (slot) => !isNotYetBuilt(slot) && slot.requires.every((peer) => context.peers.has(peer)),
+  ).length;
+  // The cap is per workload: a comparison with more contenders gets proportionally longer.
+  const deadline = Math.min(began + context.workloadCapMs * Math.max(1, runnable), context.runDeadlineMs);
   const live: LiveContender[] = [
     { slot: comparison.subject, role: 'subject' as const },
     ...comparison.baselines.map((slot) => ({ slot, role: 'baseline' as const })),
