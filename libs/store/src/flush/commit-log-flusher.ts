@@ -91,7 +91,7 @@ export class CommitLogFlusher {
     this.writing = true;
     try {
       while (this.failure === null && this.commitLog.committedWhere < this.commitLog.wroteOffset) {
-        await this.commitLog.queue.commit();
+        await this.commitOnce();
         this.stats.writes++;
         const committed = this.commitLog.committedWhere;
         this.writtenWaiters.resolveUpTo(committed);
@@ -104,6 +104,16 @@ export class CommitLogFlusher {
       this.writing = false;
       this.notifyIdle();
     }
+  }
+
+  /** One write pass; a pass that moves nothing would spin forever, so it is a bug worth failing on. */
+  private async commitOnce(): Promise<void> {
+    const before = this.commitLog.committedWhere;
+    await this.commitLog.queue.commit();
+    if (this.commitLog.committedWhere === before)
+      throw new StoreWriteError(
+        `[BUG] commit made no progress at ${before} (appended up to ${this.commitLog.wroteOffset})`,
+      );
   }
 
   private kickSyncFlush(): void {
@@ -190,7 +200,7 @@ export class CommitLogFlusher {
     this.writing = true;
     this.flushing = true;
     try {
-      while (this.commitLog.committedWhere < this.commitLog.wroteOffset) await this.commitLog.queue.commit();
+      while (this.commitLog.committedWhere < this.commitLog.wroteOffset) await this.commitOnce();
       this.events.onCommitted(this.commitLog.committedWhere);
       this.writtenWaiters.resolveUpTo(this.commitLog.committedWhere);
       await this.flushOnce(0);

@@ -42,7 +42,15 @@ export class IndexService {
     const names = fs
       .readdirSync(this.options.storePath)
       .filter((name) => /^\d{17}$/.test(name))
-      .sort();
+      .sort()
+      .filter((name) => {
+        // Created but killed before it was sized: it holds nothing.
+        const fileName = path.join(this.options.storePath, name);
+        if (fs.statSync(fileName).size !== 0) return true;
+        this.options.logger.warn('deleting empty index file', { fileName });
+        fs.rmSync(fileName);
+        return false;
+      });
     const files: IndexFile[] = [];
     for (let i = 0; i < names.length; i++) {
       const fileName = path.join(this.options.storePath, names[i]);

@@ -85,9 +85,15 @@ export class MappedFileQueue {
           fs.rmSync(fileName);
           continue;
         }
-        throw new StoreCorruptionError(
-          `${fileName} is ${size} bytes, expected ${this.options.fileSize} (was the file size option changed?)`,
-        );
+        if (size < this.options.fileSize && i === entries.length - 1) {
+          // A recovery cut (shrink, then re-extend) interrupted between its two steps: finish it.
+          this.options.logger.warn('re-extending a short last file', { fileName, size });
+          fs.truncateSync(fileName, this.options.fileSize);
+        } else {
+          throw new StoreCorruptionError(
+            `${fileName} is ${size} bytes, expected ${this.options.fileSize} (was the file size option changed?)`,
+          );
+        }
       }
       const previous = files[files.length - 1];
       if (previous !== undefined && previous.fileFromOffset + this.options.fileSize !== entries[i].offset)
@@ -144,7 +150,8 @@ export class MappedFileQueue {
       const file = this.files[i];
       await file.commit();
       this.committedWhere = file.fileFromOffset + file.committedPosition;
-      if (!file.isFull) break;
+      // Appends may have filled the file during the write: move on only once all of it is committed.
+      if (file.committedPosition < file.fileSize) break;
     }
     this.evict();
   }
@@ -194,18 +201,11 @@ export class MappedFileQueue {
 
   /** Recovery: cut at `offset` (zeros after it) and delete every later file. */
   truncateDirtyFilesSync(offset: number): void {
-    const kept: MappedFile[] = [];
-    for (const file of this.files) {
-      if (file.fileEndOffset <= offset) {
-        kept.push(file);
-      } else if (file.fileFromOffset <= offset) {
-        file.truncateSync(offset - file.fileFromOffset);
-        kept.push(file);
-      } else {
-        file.deleteSync();
-      }
-    }
-    this.files = kept;
+    // Later files go first: a crash half-way then leaves the cut file as the last one, which load repairs.
+    while (this.files.length > 0 && this.files[this.files.length - 1].fileFromOffset > offset)
+      (this.files.pop() as MappedFile).deleteSync();
+    const last = this.lastMappedFile;
+    if (last !== undefined && last.fileEndOffset > offset) last.truncateSync(offset - last.fileFromOffset);
     this.committedWhere = Math.min(this.committedWhere, offset);
     this.flushedWhere = Math.min(this.flushedWhere, offset);
   }

@@ -9,6 +9,7 @@
  * returns views, not copies. Async fs on every runtime path; the *Sync methods are for startup and recovery.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { CreateMappedFileError, StoreError } from '../store-errors.js';
 
@@ -231,6 +232,7 @@ export class MappedFile {
   private async doOpen(): Promise<FileHandle> {
     let handle: FileHandle | undefined;
     try {
+      if (!this.existsOnDisk) await fs.promises.mkdir(path.dirname(this.fileName), { recursive: true });
       handle = await fs.promises.open(this.fileName, OPEN_FLAGS, 0o644);
       if (!this.existsOnDisk) {
         // Sparse pre-sizing: the unwritten rest reads as zeros, which recovery treats as "end of data".
