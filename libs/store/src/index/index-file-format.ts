@@ -105,3 +105,11 @@ export function indexFileName(timestamp: number): string {
     `${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}${pad(d.getMilliseconds(), 3)}`
   );
 }
+
+/** Inverse of `indexFileName` (local time), or undefined for another name. */
+export function indexFileNameToTime(name: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})$/.exec(name);
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second, ms] = match.slice(1).map(Number);
+  return new Date(year, month - 1, day, hour, minute, second, ms).getTime();
+}

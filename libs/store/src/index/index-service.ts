@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Logger, MessageSysFlag, getTransactionValue } from '@rocketnest/protocol';
 import type { DispatchRequest } from '../dispatch/dispatch-request.js';
-import { buildIndexKey, indexFileName } from './index-file-format.js';
+import { buildIndexKey, indexFileName, indexFileNameToTime } from './index-file-format.js';
 import { IndexFile } from './index-file.js';
 
 export interface IndexServiceOptions {
@@ -112,10 +112,12 @@ export class IndexService {
   private getWritableFile(): IndexFile {
     const last = this.lastFile;
     if (last !== undefined && last.isWritable && !last.isWriteFull) return last;
-    let name = indexFileName(this.options.now());
-    // Two files created in the same millisecond (tiny test indexes): keep names unique and ordered.
-    while (this.lastFile !== undefined && path.basename(this.lastFile.fileName) >= name)
-      name = String(Number(name) + 1);
+    let time = this.options.now();
+    // Names must stay unique and ordered even for two files in one millisecond or a clock stepping back.
+    const lastTime = last === undefined ? undefined : indexFileNameToTime(path.basename(last.fileName));
+    if (lastTime !== undefined && time <= lastTime) time = lastTime + 1;
+    let name = indexFileName(time);
+    while (last !== undefined && path.basename(last.fileName) >= name) name = indexFileName(++time);
     const file = IndexFile.create(
       path.join(this.options.storePath, name),
       this.options.hashSlotNum,
