@@ -63,12 +63,20 @@ function readRecordSync(commitLog: CommitLog, offset: number, size: number): Sto
   return check.kind === 'message' ? check : undefined;
 }
 
-/** Drops trailing entries that do not describe their record exactly (torn write of the queue file). */
-function verifyQueueTailSync(ctx: RecoveryContext, queue: ConsumeQueue): number {
+/**
+ * Drops trailing entries that do not describe their record exactly (torn write of the queue file). Returns how
+ * many went and, when some did, a CommitLog offset re-dispatch must start from to bring them back: the end of
+ * the record of the queue's last good entry (always a record boundary), or the log start.
+ */
+function verifyQueueTailSync(ctx: RecoveryContext, queue: ConsumeQueue): { dropped: number; redispatchFrom: number } {
   let dropped = 0;
+  const done = (redispatchFrom: number): { dropped: number; redispatchFrom: number } => ({
+    dropped,
+    redispatchFrom: dropped === 0 ? Number.MAX_SAFE_INTEGER : redispatchFrom,
+  });
   for (let attempt = 0; attempt < 64; attempt++) {
     const last = queue.lastEntrySync();
-    if (last === undefined || last.entry.size === CQ_BLANK_SIZE) return dropped;
+    if (last === undefined || last.entry.size === CQ_BLANK_SIZE) return done(ctx.commitLog.minOffset);
     const { entry, offset } = last;
     const record = readRecordSync(ctx.commitLog, entry.commitLogOffset, entry.size);
     const expectedTags =
@@ -84,7 +92,7 @@ function verifyQueueTailSync(ctx: RecoveryContext, queue: ConsumeQueue): number 
       record.queueOffset === offset &&
       expectedTags === entry.tagsCode
     )
-      return dropped;
+      return done(entry.commitLogOffset + entry.size);
     ctx.logger.warn('dropping a consume queue entry that does not match its record', {
       topic: queue.topic,
       queueId: queue.queueId,
@@ -93,7 +101,7 @@ function verifyQueueTailSync(ctx: RecoveryContext, queue: ConsumeQueue): number 
     queue.truncateToOffsetSync(offset);
     dropped++;
   }
-  return dropped;
+  return done(ctx.commitLog.minOffset);
 }
 
 export function recoverStoreSync(ctx: RecoveryContext, abnormal: boolean): RecoveryReport {
@@ -144,15 +152,17 @@ export function recoverStoreSync(ctx: RecoveryContext, abnormal: boolean): Recov
 
   commitLog.queue.truncateDirtyFilesSync(processOffset);
   commitLog.queue.setProcessOffset(processOffset);
+  let dispatchFrom = Math.min(logicsOffset, processOffset);
   for (const queue of consumeQueues.all()) {
     const before = queue.maxOffsetInQueue;
     queue.truncateDirtyLogicFilesSync(processOffset);
     report.droppedQueueEntries += before - queue.maxOffsetInQueue;
-    report.droppedQueueEntries += verifyQueueTailSync(ctx, queue);
+    const torn = verifyQueueTailSync(ctx, queue);
+    report.droppedQueueEntries += torn.dropped;
+    dispatchFrom = Math.min(dispatchFrom, torn.redispatchFrom);
   }
   ctx.indexService?.truncateSync(processOffset);
 
-  let dispatchFrom = Math.min(logicsOffset, processOffset);
   const redispatch = (from: number): number =>
     scanCommitLogSync(files, from, { checkCrc: false, limit: processOffset }, (record, offset) => {
       ctx.dispatcher.dispatch(toDispatchRequest(record, offset, ctx.tagsCodeResolver), false);
