@@ -20,6 +20,9 @@ export interface ScannedRecord {
   tagsCode: number;
   uniqKey: string | undefined;
   storeTimestamp: number;
+  /** Masked CRC32 of the body (verified by the scan). */
+  bodyCRC: number;
+  bodyLength: number;
 }
 
 export function scanRecordsOnDisk(store: MessageStore): { records: ScannedRecord[]; endOffset: number; stop: string } {
@@ -43,6 +46,8 @@ export function scanRecordsOnDisk(store: MessageStore): { records: ScannedRecord
       tagsCode: tagsCodeOf(record.properties),
       uniqKey: readProperty(record.properties, MessageConst.UNIQ_KEY),
       storeTimestamp: record.storeTimestamp,
+      bodyCRC: record.bodyCRC,
+      bodyLength: record.bodyLength,
     });
   });
   return { records, endOffset: scan.endOffset, stop: scan.stop.kind };
