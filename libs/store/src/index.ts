@@ -16,3 +16,4 @@ export type { ConsumeQueue } from './consume-queue/consume-queue.js';
 export * from './index/index-file-format.js';
 export * from './checkpoint/store-checkpoint.js';
 export { offsetToFileName, fileNameToOffset } from './mapped-file/file-name.js';
+export * from './bench/store-bench.js';

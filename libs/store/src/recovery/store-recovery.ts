@@ -23,6 +23,9 @@ import { type TagsCodeResolver, tagsCodeOf, toDispatchRequest } from '../dispatc
 import type { IndexService } from '../index/index-service.js';
 import { type ScanStop, scanCommitLogSync } from './record-scan.js';
 
+/** Bytes before the recovery anchor that still get the full record check. */
+const FULL_CHECK_WINDOW = 64 * 1024 * 1024;
+
 export interface RecoveryContext {
   readonly commitLog: CommitLog;
   readonly consumeQueues: ConsumeQueueTable;
@@ -140,7 +143,12 @@ export function recoverStoreSync(ctx: RecoveryContext, abnormal: boolean): Recov
     scanAnchor = Math.min(scanAnchor, checkpoint.masterFlushedOffset);
   // Start at a segment start: always a record boundary, whatever the checkpoint says.
   const scanFrom = Math.max(first, scanAnchor - (scanAnchor % fileSize));
-  const scan = scanCommitLogSync(files, scanFrom, { checkCrc: ctx.checkCrc });
+  // Far behind the checkpoint only the structure is checked; the last FULL_CHECK_WINDOW bytes before it and
+  // everything after get the full check (CRC, lengths, torn-write signs).
+  const scan = scanCommitLogSync(files, scanFrom, {
+    checkCrc: ctx.checkCrc,
+    lightBefore: scanAnchor - FULL_CHECK_WINDOW,
+  });
   const processOffset = scan.endOffset;
   report.scannedFrom = scanFrom;
   report.scannedRecords = scan.records;
