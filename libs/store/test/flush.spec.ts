@@ -2,15 +2,18 @@
  * Flush modes and back-pressure (broker-semantics.md 1.8, 11.3): group commit, FLUSH_DISK_TIMEOUT, WAIT=false,
  * visibility of unwritten bytes, OS_PAGECACHE_BUSY, disk-full refusal, and an event-loop delay report.
  */
+import * as fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageStore, PutMessageStatus, type StoreOptions } from '@rocketnest/store';
 import { makeTempDir, message, removeDir, smallStoreOptions } from './helpers/store-fixtures.js';
+import { verifyStoreConsistency } from './helpers/verify-store.js';
 
 let dir: string | undefined;
 let store: MessageStore | undefined;
 afterEach(async () => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
   await store?.shutdown();
   store = undefined;
   await removeDir(dir);
@@ -82,6 +85,32 @@ describe('ASYNC_FLUSH', () => {
     expect(result.status).toBe(PutMessageStatus.PUT_OK);
     expect(s.getMaxPhyOffset()).toBe(result.wroteBytes);
     await until(() => flushedWhere(s) >= result.wroteBytes);
+  });
+});
+
+describe('write errors', () => {
+  it('turns a failed write (ENOSPC) into UNKNOWN_ERROR, stops accepting puts and never stores the bytes', async () => {
+    const s = await open();
+    const kept = await s.putMessage(message({ body: 'kept' }));
+    // Fault injection at the fs boundary: the next positional write of any FileHandle fails like a full disk.
+    const probe = await fs.promises.open(`${dir as string}/probe`, 'w');
+    const prototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    vi.spyOn(prototype, 'write').mockRejectedValueOnce(
+      Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+    );
+    const failed = await s.putMessage(message({ body: 'lost' }));
+    expect(failed.status).toBe(PutMessageStatus.UNKNOWN_ERROR);
+    expect(failed.remark).toMatch(/^ENOSPC/);
+    expect(s.getRunningState()).toMatchObject({ writable: false, writeError: expect.stringContaining('ENOSPC') });
+    expect((await s.putMessage(message())).status).toBe(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+    expect((await s.lookMessageByOffset(kept.wroteOffset))?.body.toString()).toBe('kept');
+    await s.shutdown();
+    vi.restoreAllMocks();
+    const reopened = await open();
+    expect(reopened.recovery.abnormal).toBe(true);
+    expect(reopened.getMaxPhyOffset()).toBe(kept.wroteBytes);
+    await verifyStoreConsistency(reopened);
   });
 });
 
