@@ -1,0 +1,50 @@
+/**
+ * Every request code the broker serves, in one place: a feature adds its processor with one line here.
+ * Codes not listed get REQUEST_CODE_NOT_SUPPORTED from the remoting layer.
+ */
+import { RequestCode } from '@rocketnest/protocol';
+import type { BrokerContext } from './broker-context.js';
+import type { ConsumerNotifier } from './client-manager/consumer-notifier.js';
+import { ClientManageProcessor } from './processor/client-manage-processor.js';
+import { ConsumerManageProcessor } from './processor/consumer-manage-processor.js';
+import { OffsetQueryProcessor } from './processor/offset-query-processor.js';
+import { PullMessageProcessor } from './processor/pull-message-processor.js';
+import { SendMessageProcessor } from './processor/send-message-processor.js';
+
+export interface BrokerProcessors {
+  readonly send: SendMessageProcessor;
+  readonly pull: PullMessageProcessor;
+}
+
+export function registerBrokerProcessors(ctx: BrokerContext, notifier: ConsumerNotifier): BrokerProcessors {
+  const { server } = ctx;
+  const send = new SendMessageProcessor(ctx);
+  const sendProcessor = { processRequest: send.processRequest, rejectRequest: () => send.rejectRequest() };
+  server.registerProcessor(RequestCode.SEND_MESSAGE, sendProcessor);
+  server.registerProcessor(RequestCode.SEND_MESSAGE_V2, sendProcessor);
+  server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, sendProcessor);
+
+  const pull = new PullMessageProcessor(ctx);
+  server.registerProcessor(RequestCode.PULL_MESSAGE, pull.processRequest);
+  server.registerProcessor(RequestCode.LITE_PULL_MESSAGE, pull.processRequest);
+
+  const clients = new ClientManageProcessor(ctx, notifier);
+  server.registerProcessor(RequestCode.HEART_BEAT, clients.heartbeat);
+  server.registerProcessor(RequestCode.UNREGISTER_CLIENT, clients.unregisterClient);
+  server.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, clients.checkClientConfig);
+
+  const consumers = new ConsumerManageProcessor(ctx);
+  server.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, consumers.getConsumerList);
+  server.registerProcessor(RequestCode.QUERY_CONSUMER_OFFSET, consumers.queryConsumerOffset);
+  server.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, consumers.updateConsumerOffset);
+
+  const offsets = new OffsetQueryProcessor(ctx);
+  server.registerProcessor(RequestCode.GET_MAX_OFFSET, offsets.getMaxOffset);
+  server.registerProcessor(RequestCode.GET_MIN_OFFSET, offsets.getMinOffset);
+  server.registerProcessor(RequestCode.GET_EARLIEST_MSG_STORETIME, offsets.getEarliestMsgStoretime);
+  server.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, offsets.searchOffsetByTimestamp);
+  server.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, offsets.viewMessageById);
+  server.registerProcessor(RequestCode.QUERY_MESSAGE, offsets.queryMessage);
+
+  return { send, pull };
+}
