@@ -5,6 +5,7 @@
 import { RequestCode } from '@rocketnest/protocol';
 import type { BrokerContext } from './broker-context.js';
 import type { ConsumerNotifier } from './client-manager/consumer-notifier.js';
+import { AdminProcessor } from './processor/admin-processor.js';
 import { ClientManageProcessor } from './processor/client-manage-processor.js';
 import { ConsumerManageProcessor } from './processor/consumer-manage-processor.js';
 import { OffsetQueryProcessor } from './processor/offset-query-processor.js';
@@ -45,6 +46,25 @@ export function registerBrokerProcessors(ctx: BrokerContext, notifier: ConsumerN
   server.registerProcessor(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, offsets.searchOffsetByTimestamp);
   server.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, offsets.viewMessageById);
   server.registerProcessor(RequestCode.QUERY_MESSAGE, offsets.queryMessage);
+
+  const admin = new AdminProcessor(ctx);
+  server.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, admin.updateAndCreateTopic);
+  server.registerProcessor(RequestCode.DELETE_TOPIC_IN_BROKER, admin.deleteTopic);
+  server.registerProcessor(RequestCode.GET_ALL_TOPIC_CONFIG, admin.getAllTopicConfig);
+  server.registerProcessor(RequestCode.GET_TOPIC_CONFIG, admin.getTopicConfig);
+  server.registerProcessor(RequestCode.GET_TOPIC_STATS_INFO, admin.getTopicStatsInfo);
+  server.registerProcessor(RequestCode.GET_CONSUME_STATS, admin.getConsumeStats);
+  server.registerProcessor(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, admin.getAllSubscriptionGroupConfig);
+  server.registerProcessor(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, admin.updateAndCreateSubscriptionGroup);
+  server.registerProcessor(RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, admin.getSubscriptionGroupConfig);
+  server.registerProcessor(RequestCode.DELETE_SUBSCRIPTIONGROUP, admin.deleteSubscriptionGroup);
+  server.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, admin.getConsumerConnectionList);
+  server.registerProcessor(RequestCode.GET_PRODUCER_CONNECTION_LIST, admin.getProducerConnectionList);
+  server.registerProcessor(RequestCode.GET_BROKER_RUNTIME_INFO, admin.getBrokerRuntimeInfo);
+  server.registerProcessor(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, admin.queryTopicConsumeByWho);
+  server.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, admin.getConsumerRunningInfo);
+  server.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, admin.consumeMessageDirectly);
+  server.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, admin.resetOffset);
 
   return { send, pull };
 }
