@@ -6,8 +6,9 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Logger, childLogger } from '@rocketnest/protocol';
-import { RemotingConnection, RemotingServer } from '@rocketnest/remoting';
+import { RemotingClient, RemotingConnection, RemotingServer } from '@rocketnest/remoting';
 import { MessageStore } from '@rocketnest/store';
+import { BrokerRegistrationClient } from '../broker-registration/broker-registration-client.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerOptions, ResolvedBrokerOptions, resolveBrokerOptions } from './broker-options.js';
 import { BrokerProcessors, registerBrokerProcessors } from './broker-processors.js';
@@ -31,6 +32,9 @@ export class Broker {
   private readonly logger: Logger;
   private listenPort = 0;
   private stopping: Promise<void> | null = null;
+  /** Outgoing calls (NameServer registration). */
+  private readonly outbound: RemotingClient;
+  private readonly registration: BrokerRegistrationClient | null;
 
   private constructor(
     readonly options: ResolvedBrokerOptions,
@@ -71,6 +75,24 @@ export class Broker {
     };
     this.notifier = new ConsumerNotifier(consumers, options.notifyConsumerIdsChangedEnable, this.logger);
     this.processors = registerBrokerProcessors(this.context, this.notifier);
+    this.outbound = new RemotingClient({ logger: options.logger });
+    this.registration =
+      options.namesrvAddr.length === 0
+        ? null
+        : new BrokerRegistrationClient(this.outbound, {
+            namesrvAddrs: options.namesrvAddr,
+            identity: () => ({
+              clusterName: options.clusterName,
+              brokerName: options.brokerName,
+              brokerId: options.brokerId,
+              brokerAddr: this.brokerAddr,
+              haServerAddr: `${options.brokerIP1}:${this.listenPort + 1}`,
+            }),
+            topicConfigs: () => topicConfigs.snapshot(),
+            registerPeriodMs: options.registerNameServerPeriodMs,
+            logger: this.logger,
+          });
+    topicConfigs.onChange(() => this.registration?.requestRegister());
   }
 
   readonly notifier: ConsumerNotifier;
@@ -158,6 +180,11 @@ export class Broker {
       ),
     );
     for (const service of this.services) await service.start();
+    if (this.registration !== null) {
+      const results = await this.registration.start();
+      const failed = results.filter((r) => !r.ok).map((r) => r.namesrvAddr);
+      if (failed.length > 0) this.logger.warn('some nameservers did not take the registration', { failed });
+    }
     this.logger.info('broker started', {
       brokerAddr: this.brokerAddr,
       brokerName: options.brokerName,
@@ -179,6 +206,7 @@ export class Broker {
   }
 
   private async doShutdown(): Promise<void> {
+    await this.registration?.shutdown();
     this.context.pullHold.shutdown();
     for (const service of [...this.services].reverse()) {
       try {
@@ -188,6 +216,7 @@ export class Broker {
       }
     }
     await this.context.server.close();
+    await this.outbound.shutdown();
     await Promise.all([this.consumerOffsets.flush(), this.topicConfigs.flush(), this.subscriptionGroups.flush()]);
     await this.store.shutdown();
     this.logger.info('broker stopped', { brokerAddr: this.brokerAddr });
