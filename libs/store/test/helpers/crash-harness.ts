@@ -1,6 +1,6 @@
 /**
  * Harness of the kill -9 suites (crash-sync.spec.ts, crash-async.spec.ts): kill -9 under load (broker-semantics.md 12.3 item 1). A child process (fixtures/crash-writer.ts, run from
- * source through fixtures/ts-register.mjs) appends from 16 concurrent producers over 64 KiB segments and
+ * source through test/support/ts-register.mjs) appends from 16 concurrent producers over 64 KiB segments and
  * prints every acknowledged message; the test SIGKILLs it at a random moment (sometimes during its own
  * recovery), reopens the store in this process and checks: every acknowledged message is there and intact,
  * the CommitLog scans cleanly to its end (no partial record survived), queues and index agree with the log.
@@ -19,6 +19,7 @@ import { makeTempDir, removeDir } from './store-fixtures.js';
 import { type ScannedRecord, verifyStoreConsistency } from './verify-store.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const TS_REGISTER = fileURLToPath(new URL('../../../../test/support/ts-register.mjs', import.meta.url));
 const ROUNDS = 20;
 
 interface Ack {
@@ -61,14 +62,7 @@ async function runAndKill(
   let started = false;
   const proc = spawn(
     process.execPath,
-    [
-      '--import',
-      path.join(fixtures, 'ts-register.mjs'),
-      path.join(fixtures, 'crash-writer.ts'),
-      storeDir,
-      mode,
-      String(round),
-    ],
+    ['--import', TS_REGISTER, path.join(fixtures, 'crash-writer.ts'), storeDir, mode, String(round)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child = proc;
