@@ -1,6 +1,10 @@
 /**
  * Admin and tooling requests (remoting-protocol.md 2.9, 2.11 "tools/admin"; issue: topic management,
  * consumer progress, connections, runtime info, reset offsets, forwarding to clients).
+ *
+ * Maps keyed by MessageQueue are written in legacy form (bare object keys), as Apache brokers write them:
+ * the 5.x Java client parses these bodies with fastjson2, which rejects the standard form (a JSON string
+ * holding the key object) that spec 1.12 suggests. Found by the interop driver against this broker.
  */
 import {
   CONSUME_MESSAGE_DIRECTLY_REQUEST_HEADER,
@@ -128,7 +132,7 @@ export class AdminProcessor {
         },
       ]);
     }
-    return replyWith(request, ResponseCode.SUCCESS, null, encodeTopicStatsTable({ offsetTable }));
+    return replyWith(request, ResponseCode.SUCCESS, null, encodeTopicStatsTable({ offsetTable }, 'legacy'));
   };
 
   /** Consumer progress: per queue, broker max offset vs the group's committed offset (lag). */
@@ -161,7 +165,7 @@ export class AdminProcessor {
         ]);
       }
     }
-    return replyWith(request, ResponseCode.SUCCESS, null, encodeConsumeStats({ offsetTable, consumeTps: 0 }));
+    return replyWith(request, ResponseCode.SUCCESS, null, encodeConsumeStats({ offsetTable, consumeTps: 0 }, 'legacy'));
   };
 
   readonly getAllSubscriptionGroupConfig = (request: RemotingCommand): RemotingCommand =>
@@ -312,7 +316,9 @@ export class AdminProcessor {
       offsetTable.push([{ topic, brokerName: options.brokerName, queueId }, offset]);
     }
     const body =
-      request.language === 'CPP' ? encodeResetOffsetBodyForC({ offsetTable }) : encodeResetOffsetBody({ offsetTable });
+      request.language === 'CPP'
+        ? encodeResetOffsetBodyForC({ offsetTable })
+        : encodeResetOffsetBody({ offsetTable }, 'legacy');
     for (const connection of consumers.get(group)?.channels.keys() ?? []) {
       const push = createRequest(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, {
         extFields: { topic, group, timestamp: String(header.timestamp), isForce: String(header.isForce ?? false) },
@@ -328,7 +334,7 @@ export class AdminProcessor {
         });
       });
     }
-    return replyWith(request, ResponseCode.SUCCESS, null, encodeResetOffsetBody({ offsetTable }));
+    return replyWith(request, ResponseCode.SUCCESS, null, encodeResetOffsetBody({ offsetTable }, 'legacy'));
   };
 
   private async relayToClient(
