@@ -6,3 +6,8 @@ export * from './instance/client-instance.js';
 export * from './instance/topic-route-table.js';
 export * from './producer/producer-options.js';
 export * from './producer/producer.js';
+export * from './consumer/consumer-options.js';
+export * from './consumer/allocate-strategy.js';
+export * from './consumer/offset-store.js';
+export * from './consumer/process-queue.js';
+export * from './consumer/push-consumer.js';

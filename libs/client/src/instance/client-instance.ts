@@ -14,6 +14,7 @@ import {
   REPLY_MESSAGE_REQUEST_HEADER,
   decompressBody,
   decodeProperties,
+  decodeResetOffsetBody,
   isCompressed,
   HeartbeatData,
   Logger,
@@ -44,6 +45,10 @@ export interface ClientMember {
   consumerData?(): ConsumerData;
   /** Transactional producers: a broker asks about a half message (CHECK_TRANSACTION_STATE). */
   checkTransaction?(request: RemotingCommand, brokerAddr: string): void;
+  /** Consumers: the group's membership changed (NOTIFY_CONSUMER_IDS_CHANGED): rebalance now. */
+  onConsumerIdsChanged?(): void;
+  /** Consumers: an admin reset the group's offsets (RESET_CONSUMER_CLIENT_OFFSET). */
+  resetOffsets?(offsets: ReadonlyArray<[MessageQueue, number]>): void;
 }
 
 /** Waiters of request-reply calls, by CORRELATION_ID. */
@@ -102,6 +107,23 @@ export class ClientInstance {
       this.onCheckTransaction(request, connection),
     );
     this.handlers.set(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, (request) => this.onPushReply(request));
+    this.handlers.set(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (request) => {
+      const group = request.extFields?.['consumerGroup'];
+      if (group !== undefined) this.consumers.get(group)?.onConsumerIdsChanged?.();
+      return null;
+    });
+    this.handlers.set(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (request) => {
+      const group = request.extFields?.['group'];
+      const consumer = group === undefined ? undefined : this.consumers.get(group);
+      if (consumer?.resetOffsets !== undefined && request.body !== null) {
+        try {
+          consumer.resetOffsets(decodeResetOffsetBody(request.body).offsetTable);
+        } catch (error) {
+          this.logger.warn('undecodable reset offset request', { group, error: String(error) });
+        }
+      }
+      return null;
+    });
   }
 
   /** CHECK_TRANSACTION_STATE (oneway): handed to the producer of the message's PGROUP, if it has a checker. */
