@@ -62,6 +62,16 @@ export interface BrokerOptions {
   notifyConsumerIdsChangedEnable?: boolean;
   regionId?: string;
   traceOn?: boolean;
+  /** Transaction check-back period (30 s, as 5.x). */
+  transactionCheckIntervalMs?: number;
+  /** A half message is checked once it is older than this (6 s). */
+  transactionTimeoutMs?: number;
+  /** Checks before a half message is discarded (15). */
+  transactionCheckMax?: number;
+  /** Orderly consumers' queue locks expire after this long without renewal (60 s). */
+  rebalanceLockMaxLiveTimeMs?: number;
+  /** Request-reply: keep replies in the reply topic besides pushing them (true). */
+  storeReplyMessageEnable?: boolean;
   /** Largest frame accepted from a client. */
   maxFrameBytes?: number;
   /** Idle client connections are closed after this long (120 s). */
@@ -105,6 +115,11 @@ export const DEFAULT_BROKER_OPTIONS: Readonly<Omit<ResolvedBrokerOptions, 'delay
   notifyConsumerIdsChangedEnable: true,
   regionId: 'DefaultRegion',
   traceOn: true,
+  transactionCheckIntervalMs: 30_000,
+  transactionTimeoutMs: 6000,
+  transactionCheckMax: 15,
+  rebalanceLockMaxLiveTimeMs: 60_000,
+  storeReplyMessageEnable: true,
   maxFrameBytes: 16 * 1024 * 1024,
   idleTimeoutMs: 120_000,
   logger: NOOP_LOGGER,

@@ -6,6 +6,12 @@ import { RequestCode } from '@rocketnest/protocol';
 import type { BrokerContext } from './broker-context.js';
 import type { ConsumerNotifier } from './client-manager/consumer-notifier.js';
 import { AdminProcessor } from './processor/admin-processor.js';
+import { LockProcessor } from './lock/lock-processor.js';
+import type { RebalanceLockManager } from './lock/rebalance-lock-manager.js';
+import { ReplyMessageProcessor } from './reply/reply-message-processor.js';
+import { SendBackProcessor } from './retry/send-back-processor.js';
+import { EndTransactionProcessor } from './transaction/end-transaction-processor.js';
+import type { TransactionOps } from './transaction/transaction-ops.js';
 import { ClientManageProcessor } from './processor/client-manage-processor.js';
 import { ConsumerManageProcessor } from './processor/consumer-manage-processor.js';
 import { OffsetQueryProcessor } from './processor/offset-query-processor.js';
@@ -17,7 +23,16 @@ export interface BrokerProcessors {
   readonly pull: PullMessageProcessor;
 }
 
-export function registerBrokerProcessors(ctx: BrokerContext, notifier: ConsumerNotifier): BrokerProcessors {
+export interface BrokerFeatures {
+  readonly locks: RebalanceLockManager;
+  readonly transactionOps: TransactionOps;
+}
+
+export function registerBrokerProcessors(
+  ctx: BrokerContext,
+  notifier: ConsumerNotifier,
+  features: BrokerFeatures,
+): BrokerProcessors {
   const { server } = ctx;
   const send = new SendMessageProcessor(ctx);
   const sendProcessor = { processRequest: send.processRequest, rejectRequest: () => send.rejectRequest() };
@@ -65,6 +80,18 @@ export function registerBrokerProcessors(ctx: BrokerContext, notifier: ConsumerN
   server.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, admin.getConsumerRunningInfo);
   server.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, admin.consumeMessageDirectly);
   server.registerProcessor(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, admin.resetOffset);
+
+  server.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(ctx).processRequest);
+  server.registerProcessor(
+    RequestCode.END_TRANSACTION,
+    new EndTransactionProcessor(ctx, features.transactionOps).processRequest,
+  );
+  const locks = new LockProcessor(features.locks);
+  server.registerProcessor(RequestCode.LOCK_BATCH_MQ, locks.lock);
+  server.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, locks.unlock);
+  const replies = new ReplyMessageProcessor(ctx, send, ctx.options.storeReplyMessageEnable);
+  server.registerProcessor(RequestCode.SEND_REPLY_MESSAGE, replies.processRequest);
+  server.registerProcessor(RequestCode.SEND_REPLY_MESSAGE_V2, replies.processRequest);
 
   return { send, pull };
 }

@@ -21,6 +21,10 @@ import { ConsumerOffsetManager } from './metadata/consumer-offset-manager.js';
 import { SubscriptionGroupManager } from './metadata/subscription-group-manager.js';
 import { TopicConfigManager } from './metadata/topic-config-manager.js';
 import { PutPipeline, delayLevelStep, halfMessageStep, scheduleTagsCodeResolver } from './put/put-pipeline.js';
+import { RebalanceLockManager } from './lock/rebalance-lock-manager.js';
+import { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import { TransactionCheckService } from './transaction/transaction-check-service.js';
+import { TransactionOps } from './transaction/transaction-ops.js';
 
 /** Something that wants to run with the broker: gets the context before it listens. */
 export type BrokerExtension = (broker: Broker) => BrokerService | BrokerService[] | void;
@@ -74,7 +78,29 @@ export class Broker {
       brokerAddr: () => this.brokerAddr,
     };
     this.notifier = new ConsumerNotifier(consumers, options.notifyConsumerIdsChangedEnable, this.logger);
-    this.processors = registerBrokerProcessors(this.context, this.notifier);
+    this.locks = new RebalanceLockManager(options.rebalanceLockMaxLiveTimeMs);
+    this.transactionOps = new TransactionOps(this.context);
+    this.processors = registerBrokerProcessors(this.context, this.notifier, {
+      locks: this.locks,
+      transactionOps: this.transactionOps,
+    });
+    this.schedule = new ScheduleMessageService(
+      this.context,
+      path.join(options.dataDir, 'config', 'delayOffset.json'),
+      this.logger,
+    );
+    this.transactionCheck = new TransactionCheckService(
+      this.context,
+      this.transactionOps,
+      {
+        intervalMs: options.transactionCheckIntervalMs,
+        timeoutMs: options.transactionTimeoutMs,
+        checkMax: options.transactionCheckMax,
+        reserveMs: (options.store.fileReservedTimeHours ?? 72) * 3_600_000,
+      },
+      this.logger,
+    );
+    this.services.push(this.schedule, this.transactionCheck);
     this.outbound = new RemotingClient({ logger: options.logger });
     this.registration =
       options.namesrvAddr.length === 0
@@ -96,6 +122,10 @@ export class Broker {
   }
 
   readonly notifier: ConsumerNotifier;
+  readonly locks: RebalanceLockManager;
+  readonly transactionOps: TransactionOps;
+  readonly schedule: ScheduleMessageService;
+  readonly transactionCheck: TransactionCheckService;
 
   /** Opens the store (recovering it), loads metadata, listens, starts the services. */
   static async start(options: BrokerOptions = {}, extensions: readonly BrokerExtension[] = []): Promise<Broker> {
