@@ -66,6 +66,7 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
   private rebalancing: Promise<void> | null = null;
   private rebalanceAgain = false;
   private unsubscribeRoutes: (() => void) | null = null;
+  private routeRetry: NodeJS.Timeout | null = null;
 
   constructor(options: PushConsumerOptions) {
     super();
@@ -207,15 +208,19 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
   private async rebalanceOnce(): Promise<void> {
     const instance = this.started();
     let changed = false;
+    let missingRoute = false;
     for (const [topic, subscription] of this.subscriptions) {
       let queues: MessageQueue[];
       try {
         queues = await instance.subscribeQueues(topic);
       } catch (error) {
         this.logger.debug('rebalance: no route', { topic, error: String(error) });
+        queues = [];
+      }
+      if (queues.length === 0) {
+        missingRoute = true;
         continue;
       }
-      if (queues.length === 0) continue;
       let assigned = queues;
       if (this.clustering) {
         const clientIds = await this.consumerIds(queues);
@@ -234,6 +239,32 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
       this.emit('rebalance', this.assignedQueues());
       await instance.sendHeartbeatToAllBrokers();
     }
+    this.scheduleRouteRetry(missingRoute);
+  }
+
+  /**
+   * A subscribed topic without a route yet (consumer started before the first send created it): ask again
+   * every second instead of waiting for the 30 s route refresh.
+   */
+  private scheduleRouteRetry(missing: boolean): void {
+    if (!missing || this.routeRetry !== null || !this.running) return;
+    this.routeRetry = setTimeout(() => {
+      this.routeRetry = null;
+      if (!this.running) return;
+      void (async () => {
+        const instance = this.started();
+        for (const topic of this.subscriptions.keys()) {
+          try {
+            await instance.updateTopicRoute(topic);
+          } catch (error) {
+            this.logger.debug('route retry failed', { topic, error: String(error) });
+          }
+        }
+        await instance.sendHeartbeatToAllBrokers();
+        await this.rebalance();
+      })();
+    }, 1000);
+    this.routeRetry.unref();
   }
 
   private async consumerIds(queues: readonly MessageQueue[]): Promise<string[] | undefined> {
@@ -609,6 +640,7 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
     this.running = false;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    if (this.routeRetry !== null) clearTimeout(this.routeRetry);
     this.unsubscribeRoutes?.();
     await this.rebalancing;
     const deadline = sleep(this.options.shutdownTimeoutMs).then(() => 'timeout' as const);
