@@ -1,0 +1,56 @@
+/**
+ * `@TransactionalMessage({ topic, tag })` on a provider method: the first argument is sent as a half
+ * message, the method runs as the local transaction, its result commits and its error rolls back (and is
+ * rethrown). `@TransactionCheck('topic')` marks the method that answers the broker's check-back.
+ * The wrapper is inert until TransactionExplorer binds it in onModuleInit (DI, no global registry).
+ */
+import { TRANSACTIONAL_MESSAGE_METADATA, TRANSACTION_CHECK_METADATA } from '../constants.js';
+import { RocketMQConfigurationError } from '../exceptions.js';
+import type { RocketMQEmitPattern } from '../pattern.js';
+
+export interface TransactionalMessageOptions extends Omit<RocketMQEmitPattern, 'keys' | 'shardingKey'> {
+  /** Business keys from the method's arguments (indexed: query by key). */
+  keys?: (...args: unknown[]) => string | string[];
+  /** The message body (default: the first argument). */
+  payload?: (...args: unknown[]) => unknown;
+}
+
+/** Per-instance bindings written by the explorer: method name -> runner. */
+export const TRANSACTION_BINDINGS: unique symbol = Symbol('rocketnest:transaction-bindings');
+
+export type TransactionRunner = (
+  self: object,
+  original: (...args: unknown[]) => unknown,
+  args: unknown[],
+) => Promise<unknown>;
+
+type Bound = { [TRANSACTION_BINDINGS]?: Map<string | symbol, TransactionRunner> };
+
+export function TransactionalMessage(options: TransactionalMessageOptions): MethodDecorator {
+  return (_target, key, descriptor) => {
+    const original = descriptor.value as unknown as (...args: unknown[]) => unknown;
+    const wrapper = async function (this: Bound, ...args: unknown[]): Promise<unknown> {
+      const runner = this[TRANSACTION_BINDINGS]?.get(key);
+      if (runner === undefined) {
+        throw new RocketMQConfigurationError(
+          `@TransactionalMessage ${String(key)} is not bound: import RocketMQModule in this module's app`,
+        );
+      }
+      return runner(this, original, args);
+    };
+    for (const metadataKey of Reflect.getMetadataKeys(original) as unknown[]) {
+      Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, original), wrapper);
+    }
+    Reflect.defineMetadata(TRANSACTIONAL_MESSAGE_METADATA, options, wrapper);
+    Object.defineProperty(wrapper, 'name', { value: original.name });
+    (descriptor as PropertyDescriptor).value = wrapper;
+    return descriptor;
+  };
+}
+
+export function TransactionCheck(topic: string): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    Reflect.defineMetadata(TRANSACTION_CHECK_METADATA, topic, descriptor.value as object);
+    return descriptor;
+  };
+}

@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Standalone, StandaloneOptions, startStandalone } from '@rocketnest/broker';
+
+export interface TestBroker extends Standalone {
+  dataDir: string;
+}
+
+let counter = 0;
+
+/** A real NameServer + Broker in a temp folder on ephemeral ports; `close()` also removes the folder. */
+export async function startTestBroker(options: StandaloneOptions = {}): Promise<TestBroker> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rocketnest-e2e-'));
+  const standalone = await startStandalone({
+    dataDir,
+    namesrvPort: 0,
+    brokerPort: 0,
+    ...options,
+    broker: { messageDelayLevel: '1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s', ...options.broker },
+  });
+  return {
+    ...standalone,
+    dataDir,
+    namesrv: standalone.namesrv,
+    broker: standalone.broker,
+    namesrvAddr: standalone.namesrvAddr,
+    brokerAddr: standalone.brokerAddr,
+    async close() {
+      await standalone.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function uniq(prefix: string): string {
+  counter += 1;
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`;
+}
+
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  stepMs = 20,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
