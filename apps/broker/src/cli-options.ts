@@ -22,6 +22,8 @@ export interface CliConfig {
   flushDiskType: FlushDiskType;
   autoCreateTopicEnable: boolean;
   messageDelayLevel?: string;
+  transactionCheckIntervalMs?: number;
+  transactionTimeoutMs?: number;
   logLevel: LogLevel;
 }
 
@@ -44,6 +46,8 @@ Options:
   --flush-disk-type TYPE      ASYNC_FLUSH (default) or SYNC_FLUSH
   --auto-create-topic BOOL    create topics on first send (default true)
   --message-delay-level STR   delay levels, e.g. "1s 5s 10s 30s 1m ..."
+  --transaction-check-interval-ms N   transaction check-back period (default 30000)
+  --transaction-timeout-ms N  half messages are checked once older than this (default 6000)
   --log-level LEVEL           debug, info (default), warn, error
   -h, --help                  this text
 `;
@@ -71,6 +75,8 @@ export function parseCli(argv: readonly string[]): CliConfig | 'help' {
       'flush-disk-type': { type: 'string' },
       'auto-create-topic': { type: 'string' },
       'message-delay-level': { type: 'string' },
+      'transaction-check-interval-ms': { type: 'string' },
+      'transaction-timeout-ms': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -112,6 +118,14 @@ export function parseCli(argv: readonly string[]): CliConfig | 'help' {
     flushDiskType: flush,
     autoCreateTopicEnable: bool(pick('auto-create-topic', 'autoCreateTopicEnable') ?? 'true', '--auto-create-topic'),
     messageDelayLevel: pick('message-delay-level', 'messageDelayLevel'),
+    transactionCheckIntervalMs: optionalMs(
+      pick('transaction-check-interval-ms', 'transactionCheckIntervalMs'),
+      '--transaction-check-interval-ms',
+    ),
+    transactionTimeoutMs: optionalMs(
+      pick('transaction-timeout-ms', 'transactionTimeoutMs'),
+      '--transaction-timeout-ms',
+    ),
     logLevel: level as LogLevel,
   };
 }
@@ -133,6 +147,12 @@ function port(text: string, flag: string): number {
   if (!/^\d+$/.test(text) || value > 65535)
     throw new CliUsageError(`${flag} must be a port number (0-65535), got ${text}`);
   return value;
+}
+
+function optionalMs(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new CliUsageError(`${flag} must be a number of milliseconds, got ${text}`);
+  return Number(text);
 }
 
 function bool(text: string, flag: string): boolean {

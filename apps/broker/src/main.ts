@@ -20,6 +20,8 @@ async function start(config: CliConfig, logger: Logger): Promise<Stop> {
     flushDiskType: config.flushDiskType,
     autoCreateTopicEnable: config.autoCreateTopicEnable,
     messageDelayLevel: config.messageDelayLevel,
+    transactionCheckIntervalMs: config.transactionCheckIntervalMs,
+    transactionTimeoutMs: config.transactionTimeoutMs,
     logger,
   };
   switch (config.command) {
