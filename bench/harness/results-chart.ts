@@ -53,7 +53,8 @@ function comparisonBlock(result: ComparisonResult, top: number): { svg: string; 
     parts.push(text(10, y + 15, label.length > 62 ? `${label.slice(0, 61)}...` : label));
     const spread = c.summary[result.metric];
     if (c.status === 'measured' && spread !== undefined) {
-      const comparable = c.role === 'subject' || c.durability === subject?.durability;
+      // With ours not built yet there is no durability to differ from: every peer is drawn as a baseline.
+      const comparable = c.role === 'subject' || subject?.durability === null || c.durability === subject?.durability;
       const color = c.owner === 'rocketnest' ? COLORS.ours : comparable ? COLORS.peer : COLORS.reference;
       const x0 = LABEL_WIDTH;
       parts.push(
