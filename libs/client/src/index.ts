@@ -11,3 +11,6 @@ export * from './consumer/allocate-strategy.js';
 export * from './consumer/offset-store.js';
 export * from './consumer/process-queue.js';
 export * from './consumer/push-consumer.js';
+export * from './consumer/queue-assignment.js';
+export * from './consumer/lite-pull-consumer.js';
+export * from './admin/admin.js';

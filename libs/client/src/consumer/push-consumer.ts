@@ -13,7 +13,6 @@ import {
   SubscriptionData,
   buildSubscriptionData,
   childLogger,
-  isRetryTopic,
   messageQueueKey,
   retryTopic,
   NOOP_LOGGER,
@@ -21,10 +20,10 @@ import {
 import { MQClientError } from '../errors.js';
 import { ClientInstance, ClientMember } from '../instance/client-instance.js';
 import { MessageExt, toMessageExt } from '../message/message.js';
-import { ALLOCATE_STRATEGIES } from './allocate-strategy.js';
 import { PushConsumerOptions, ResolvedPushConsumerOptions, resolvePushConsumerOptions } from './consumer-options.js';
 import { LocalFileOffsetStore, OffsetStore, RemoteBrokerOffsetStore } from './offset-store.js';
 import { ProcessQueue } from './process-queue.js';
+import { assignQueues, computePullFromWhere } from './queue-assignment.js';
 import { Semaphore, sleep } from './semaphore.js';
 
 /** What the listener decided. A thrown error means RECONSUME_LATER. */
@@ -210,22 +209,17 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
     let changed = false;
     let missingRoute = false;
     for (const [topic, subscription] of this.subscriptions) {
-      let queues: MessageQueue[];
-      try {
-        queues = await instance.subscribeQueues(topic);
-      } catch (error) {
-        this.logger.debug('rebalance: no route', { topic, error: String(error) });
-        queues = [];
-      }
-      if (queues.length === 0) {
+      const assigned = await assignQueues(
+        instance,
+        this.group,
+        topic,
+        this.clustering,
+        this.options.allocateStrategy,
+        this.logger,
+      );
+      if (assigned === undefined) {
         missingRoute = true;
         continue;
-      }
-      let assigned = queues;
-      if (this.clustering) {
-        const clientIds = await this.consumerIds(queues);
-        if (clientIds === undefined) continue;
-        assigned = ALLOCATE_STRATEGIES[this.options.allocateStrategy](instance.clientId, queues, clientIds);
       }
       if (await this.reconcile(topic, subscription, assigned)) changed = true;
     }
@@ -267,21 +261,6 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
     this.routeRetry.unref();
   }
 
-  private async consumerIds(queues: readonly MessageQueue[]): Promise<string[] | undefined> {
-    const instance = this.started();
-    const brokerNames = [...new Set(queues.map((q) => q.brokerName))];
-    for (const name of brokerNames.sort(() => Math.random() - 0.5)) {
-      const addr = instance.brokers.pick(name);
-      if (addr === undefined) continue;
-      try {
-        return (await instance.api.getConsumerIdList(addr, this.group)).sort();
-      } catch (error) {
-        this.logger.debug('consumer id list failed', { brokerAddr: addr, error: String(error) });
-      }
-    }
-    return undefined;
-  }
-
   /** Drops queues no longer assigned, opens the new ones; true when anything changed. */
   private async reconcile(
     topic: string,
@@ -301,7 +280,14 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
       if (this.processQueues.has(key)) continue;
       const pq = new ProcessQueue(queue);
       if (this.orderly && this.clustering && !(await this.lock(pq))) continue;
-      const offset = await this.computePullFromWhere(queue);
+      const offset = await computePullFromWhere(
+        this.started(),
+        this.offsets!,
+        queue,
+        this.options.consumeFromWhere,
+        this.options.consumeTimestamp,
+        this.logger,
+      );
       if (offset < 0) {
         if (pq.locked) await this.unlock([queue]);
         continue;
@@ -312,30 +298,6 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
       void this.pullLoop(pq, subscription, offset);
     }
     return changed;
-  }
-
-  /** Start position of a queue without an in-memory offset (3.4); -2 = try again next round. */
-  private async computePullFromWhere(queue: MessageQueue): Promise<number> {
-    const last = await this.offsets!.read(queue, true);
-    if (last >= 0 || last === -2) return last;
-    const instance = this.started();
-    const addr = instance.brokers.master(queue.brokerName);
-    if (addr === undefined) return -2;
-    try {
-      switch (this.options.consumeFromWhere) {
-        case 'CONSUME_FROM_FIRST_OFFSET':
-          return 0;
-        case 'CONSUME_FROM_TIMESTAMP':
-          if (isRetryTopic(queue.topic)) return await instance.api.getMaxOffset(addr, queue.topic, queue.queueId);
-          return await instance.api.searchOffset(addr, queue.topic, queue.queueId, this.options.consumeTimestamp);
-        default:
-          if (isRetryTopic(queue.topic)) return 0;
-          return await instance.api.getMaxOffset(addr, queue.topic, queue.queueId);
-      }
-    } catch (error) {
-      this.logger.warn('start offset lookup failed', { queue: messageQueueKey(queue), error: String(error) });
-      return -2;
-    }
   }
 
   /** Stops a queue: persists its offset, forgets it, and (orderly) releases the broker lock. */

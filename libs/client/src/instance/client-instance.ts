@@ -273,7 +273,10 @@ export class ClientInstance {
   }
 
   private storeRoute(topic: string, route: TopicRouteData): void {
+    const known = new Set(this.brokers.addresses(false));
     this.brokers.update(route.brokerDatas);
+    // A broker seen for the first time learns at once which groups live here (check-backs, replies).
+    if (this.brokers.addresses(false).some((addr) => !known.has(addr))) void this.sendHeartbeatToAllBrokers();
     const fingerprint = routeFingerprint(route);
     const previous = this.routes.get(topic);
     this.routes.set(topic, { route, fingerprint, publish: publishInfoOf(topic, route) });

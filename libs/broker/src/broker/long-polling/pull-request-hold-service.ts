@@ -54,7 +54,15 @@ export class PullRequestHoldService {
     else list.push(pull);
     // A message may have landed between the store lookup and now.
     const max = this.store.getMaxOffsetInQueue(pull.topic, pull.queueId);
-    if (max > pull.pullFromOffset) this.notify(pull.topic, pull.queueId, max, undefined);
+    if (max > pull.pullFromOffset) {
+      this.notify(pull.topic, pull.queueId, max, undefined);
+      return;
+    }
+    // Answer at the requested suspend time, not at the next periodic check (up to 5 s later).
+    const timer = setTimeout(() => {
+      this.notify(pull.topic, pull.queueId, this.store.getMaxOffsetInQueue(pull.topic, pull.queueId), undefined);
+    }, pull.timeoutMs + 1);
+    timer.unref();
   }
 
   /** Wakes the pulls held on (topic, queueId) that the new max offset and tagsCode satisfy. */
