@@ -229,6 +229,22 @@ export class Broker {
     for (const group of consumers.removeConnection(connection)) this.notifier.notifyGroup(group);
   }
 
+  /**
+   * Tests only: stops like a killed process would, as far as peers can tell: connections drop at once, no
+   * unregistration, no metadata flush, the store stops without its clean-shutdown steps.
+   */
+  async crashForTesting(): Promise<void> {
+    if (this.stopping !== null) return this.stopping;
+    this.stopping = (async () => {
+      for (const connection of this.context.server.connections) connection.destroy();
+      for (const service of this.services) await service.shutdown();
+      await this.context.server.close();
+      await this.outbound.shutdown();
+      await this.store.crashForTesting();
+    })();
+    return this.stopping;
+  }
+
   /** Idempotent clean stop. */
   shutdown(): Promise<void> {
     this.stopping ??= this.doShutdown();
