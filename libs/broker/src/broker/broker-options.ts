@@ -16,7 +16,7 @@ import {
   RemotingError,
   parseDelayLevels,
 } from '@rocketnest/protocol';
-import type { StoreOptions } from '@rocketnest/store';
+import type { DiskUsageProbe, StoreOptions } from '@rocketnest/store';
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 
@@ -72,6 +72,11 @@ export interface BrokerOptions {
   rebalanceLockMaxLiveTimeMs?: number;
   /** Request-reply: keep replies in the reply topic besides pushing them (true). */
   storeReplyMessageEnable?: boolean;
+  /**
+   * How full the store's disk is, in percent (default: statfs). Monitoring integrations and tests swap it;
+   * past `store.diskSpaceWarningLevelRatio` (90) sends are refused with SERVICE_NOT_AVAILABLE.
+   */
+  diskUsageProbe?: DiskUsageProbe;
   /** Largest frame accepted from a client. */
   maxFrameBytes?: number;
   /** Idle client connections are closed after this long (120 s). */
@@ -80,7 +85,8 @@ export interface BrokerOptions {
 }
 
 export type ResolvedBrokerOptions = Readonly<
-  Required<Omit<BrokerOptions, 'store' | 'namesrvAddr'>> & {
+  Required<Omit<BrokerOptions, 'store' | 'namesrvAddr' | 'diskUsageProbe'>> & {
+    diskUsageProbe: DiskUsageProbe | undefined;
     store: StoreOptions;
     namesrvAddr: readonly string[];
     /** Delay of each level in ms, index 0 = level 1. */
@@ -88,42 +94,43 @@ export type ResolvedBrokerOptions = Readonly<
   }
 >;
 
-export const DEFAULT_BROKER_OPTIONS: Readonly<Omit<ResolvedBrokerOptions, 'delayLevelsMs'>> = Object.freeze({
-  dataDir: path.resolve('data', 'broker'),
-  host: '0.0.0.0',
-  port: DEFAULT_BROKER_LISTEN_PORT,
-  brokerIP1: '127.0.0.1',
-  brokerName: 'broker-a',
-  clusterName: 'DefaultCluster',
-  brokerId: 0,
-  namesrvAddr: Object.freeze([]) as readonly string[],
-  autoCreateTopicEnable: true,
-  autoCreateSubscriptionGroup: true,
-  defaultTopicQueueNums: DEFAULT_BROKER_TOPIC_QUEUE_NUMS,
-  brokerPermission: Perm.READ | Perm.WRITE,
-  flushDiskType: 'ASYNC_FLUSH',
-  messageDelayLevel: DEFAULT_DELAY_LEVELS,
-  maxMessageSizeBytes: DEFAULT_MAX_MESSAGE_SIZE_BYTES,
-  store: Object.freeze({}),
-  longPollingEnable: true,
-  shortPollingTimeMs: 1000,
-  pullHoldCheckIntervalMs: 5000,
-  registerNameServerPeriodMs: DEFAULT_BROKER_REGISTER_PERIOD_MS,
-  channelExpiredTimeoutMs: DEFAULT_BROKER_EXPIRY_MS,
-  channelScanIntervalMs: 10_000,
-  flushConsumerOffsetIntervalMs: 5000,
-  notifyConsumerIdsChangedEnable: true,
-  regionId: 'DefaultRegion',
-  traceOn: true,
-  transactionCheckIntervalMs: 30_000,
-  transactionTimeoutMs: 6000,
-  transactionCheckMax: 15,
-  rebalanceLockMaxLiveTimeMs: 60_000,
-  storeReplyMessageEnable: true,
-  maxFrameBytes: 16 * 1024 * 1024,
-  idleTimeoutMs: 120_000,
-  logger: NOOP_LOGGER,
-});
+export const DEFAULT_BROKER_OPTIONS: Readonly<Omit<ResolvedBrokerOptions, 'delayLevelsMs' | 'diskUsageProbe'>> =
+  Object.freeze({
+    dataDir: path.resolve('data', 'broker'),
+    host: '0.0.0.0',
+    port: DEFAULT_BROKER_LISTEN_PORT,
+    brokerIP1: '127.0.0.1',
+    brokerName: 'broker-a',
+    clusterName: 'DefaultCluster',
+    brokerId: 0,
+    namesrvAddr: Object.freeze([]) as readonly string[],
+    autoCreateTopicEnable: true,
+    autoCreateSubscriptionGroup: true,
+    defaultTopicQueueNums: DEFAULT_BROKER_TOPIC_QUEUE_NUMS,
+    brokerPermission: Perm.READ | Perm.WRITE,
+    flushDiskType: 'ASYNC_FLUSH',
+    messageDelayLevel: DEFAULT_DELAY_LEVELS,
+    maxMessageSizeBytes: DEFAULT_MAX_MESSAGE_SIZE_BYTES,
+    store: Object.freeze({}),
+    longPollingEnable: true,
+    shortPollingTimeMs: 1000,
+    pullHoldCheckIntervalMs: 5000,
+    registerNameServerPeriodMs: DEFAULT_BROKER_REGISTER_PERIOD_MS,
+    channelExpiredTimeoutMs: DEFAULT_BROKER_EXPIRY_MS,
+    channelScanIntervalMs: 10_000,
+    flushConsumerOffsetIntervalMs: 5000,
+    notifyConsumerIdsChangedEnable: true,
+    regionId: 'DefaultRegion',
+    traceOn: true,
+    transactionCheckIntervalMs: 30_000,
+    transactionTimeoutMs: 6000,
+    transactionCheckMax: 15,
+    rebalanceLockMaxLiveTimeMs: 60_000,
+    storeReplyMessageEnable: true,
+    maxFrameBytes: 16 * 1024 * 1024,
+    idleTimeoutMs: 120_000,
+    logger: NOOP_LOGGER,
+  });
 
 export class BrokerConfigError extends RemotingError {
   override name = 'BrokerConfigError';
@@ -132,7 +139,7 @@ export class BrokerConfigError extends RemotingError {
 export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBrokerOptions {
   const merged: Record<string, unknown> = { ...DEFAULT_BROKER_OPTIONS };
   for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
-  const resolved = merged as Omit<ResolvedBrokerOptions, 'delayLevelsMs'>;
+  const resolved = merged as Omit<ResolvedBrokerOptions, 'delayLevelsMs' | 'diskUsageProbe'>;
   const delayLevelsMs = parseDelayLevels(resolved.messageDelayLevel);
   if (delayLevelsMs === undefined || delayLevelsMs.length === 0) {
     throw new BrokerConfigError(
@@ -143,5 +150,10 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     throw new BrokerConfigError(`port must be 0..65535, got ${resolved.port}`);
   }
   if (resolved.defaultTopicQueueNums < 1) throw new BrokerConfigError('defaultTopicQueueNums must be >= 1');
-  return Object.freeze({ ...resolved, namesrvAddr: Object.freeze([...resolved.namesrvAddr]), delayLevelsMs });
+  return Object.freeze({
+    ...resolved,
+    diskUsageProbe: options.diskUsageProbe,
+    namesrvAddr: Object.freeze([...resolved.namesrvAddr]),
+    delayLevelsMs,
+  });
 }

@@ -140,7 +140,11 @@ export class Broker {
         flushDiskType: resolved.flushDiskType,
         maxMessageSize: resolved.maxMessageSizeBytes,
       },
-      { logger: resolved.logger, tagsCodeResolver: scheduleTagsCodeResolver(resolved.delayLevelsMs) },
+      {
+        logger: resolved.logger,
+        tagsCodeResolver: scheduleTagsCodeResolver(resolved.delayLevelsMs),
+        diskUsage: resolved.diskUsageProbe,
+      },
     );
     try {
       const topicConfigs = new TopicConfigManager(resolved, path.join(configDir, 'topics.json'), logger);
