@@ -68,6 +68,8 @@ export interface BrokerOptions {
   transactionTimeoutMs?: number;
   /** Checks before a half message is discarded (15). */
   transactionCheckMax?: number;
+  /** Delay-level progress (config/delayOffset.json) is persisted this often, and at shutdown (10 s). */
+  flushDelayOffsetIntervalMs?: number;
   /** Orderly consumers' queue locks expire after this long without renewal (60 s). */
   rebalanceLockMaxLiveTimeMs?: number;
   /** Request-reply: keep replies in the reply topic besides pushing them (true). */
@@ -125,6 +127,7 @@ export const DEFAULT_BROKER_OPTIONS: Readonly<Omit<ResolvedBrokerOptions, 'delay
     transactionCheckIntervalMs: 30_000,
     transactionTimeoutMs: 6000,
     transactionCheckMax: 15,
+    flushDelayOffsetIntervalMs: 10_000,
     rebalanceLockMaxLiveTimeMs: 60_000,
     storeReplyMessageEnable: true,
     maxFrameBytes: 16 * 1024 * 1024,

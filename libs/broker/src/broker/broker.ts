@@ -87,6 +87,7 @@ export class Broker {
     this.schedule = new ScheduleMessageService(
       this.context,
       path.join(options.dataDir, 'config', 'delayOffset.json'),
+      { flushIntervalMs: options.flushDelayOffsetIntervalMs },
       this.logger,
     );
     this.transactionCheck = new TransactionCheckService(

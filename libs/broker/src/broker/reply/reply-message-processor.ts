@@ -17,8 +17,10 @@ import {
   removeProperty,
 } from '@rocketnest/protocol';
 import type { RemotingConnection } from '@rocketnest/remoting';
+import { isPutStored } from '@rocketnest/store';
 import type { BrokerContext } from '../broker-context.js';
-import type { SendMessageProcessor } from '../processor/send-message-processor.js';
+import type { SendMessageProcessor, ValidSendHeader } from '../processor/send-message-processor.js';
+import type { MessageToPut } from '../put/message-to-put.js';
 
 /** Broker -> client sync call timeout (remoting-protocol.md 1.8). */
 const PUSH_TIMEOUT_MS = 10_000;
@@ -39,20 +41,43 @@ export class ReplyMessageProcessor {
     const { header, queueId } = prepared;
     const message = this.send.toMessage(header, queueId, request.body ?? Buffer.alloc(0), connection);
     const replyTo = readProperty(message.properties, MessageConst.REPLY_TO_CLIENT);
-    const requester = replyTo === undefined ? undefined : this.ctx.producers.findByClientId(replyTo);
-    if (requester === undefined) {
-      return this.send.error(
-        request,
-        ResponseCode.SYSTEM_ERROR,
-        `push reply message failed: the requester ${replyTo} is not connected to this broker`,
-      );
-    }
     const storeTimestamp = Date.now();
-    const pushed = appendProperty(
+    message.properties = appendProperty(
       removeProperty(message.properties, MessageConst.PUSH_REPLY_TIME),
       MessageConst.PUSH_REPLY_TIME,
       String(storeTimestamp),
     );
+    const pushFailure = await this.push(header, queueId, message, replyTo, connection, storeTimestamp);
+    const uniqKey = readProperty(message.properties, MessageConst.UNIQ_KEY) ?? '';
+    // As Java: the push decides the code; the stored copy (if any) only fills the response header.
+    const stored = this.storeReplies ? await this.ctx.puts.put(message) : undefined;
+    if (pushFailure !== undefined) {
+      if (stored !== undefined && !isPutStored(stored.status))
+        this.ctx.logger.warn('reply message not stored', { status: stored.status });
+      return this.send.error(request, ResponseCode.SYSTEM_ERROR, pushFailure);
+    }
+    if (stored !== undefined && isPutStored(stored.status))
+      return this.send.putResponse(request, { ...stored, status: 'PUT_OK' }, queueId, uniqKey);
+    if (stored !== undefined) this.ctx.logger.warn('reply message not stored', { status: stored.status });
+    return this.send.putResponse(
+      request,
+      { status: 'PUT_OK', wroteOffset: 0, wroteBytes: 0, msgId: '0', queueOffset: 0, msgNum: 1, storeTimestamp },
+      queueId,
+      uniqKey,
+    );
+  };
+
+  /** PUSH_REPLY_MESSAGE_TO_CLIENT to the requester; returns the failure remark, or undefined when it took it. */
+  private async push(
+    header: ValidSendHeader,
+    queueId: number,
+    message: MessageToPut,
+    replyTo: string | undefined,
+    connection: RemotingConnection,
+    storeTimestamp: number,
+  ): Promise<string | undefined> {
+    const requester = replyTo === undefined ? undefined : this.ctx.producers.findByClientId(replyTo);
+    if (requester === undefined) return `push reply message to ${replyTo} fail. Channel is null`;
     const push = createRequest(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, {
       extFields: REPLY_MESSAGE_REQUEST_HEADER.encode({
         producerGroup: header.producerGroup,
@@ -63,9 +88,9 @@ export class ReplyMessageProcessor {
         sysFlag: header.sysFlag,
         bornTimestamp: header.bornTimestamp,
         flag: header.flag,
-        properties: pushed,
+        properties: message.properties,
         reconsumeTimes: header.reconsumeTimes ?? 0,
-        unitMode: false,
+        unitMode: header.unitMode ?? false,
         bornHost: connection.remoteAddress,
         storeHost: this.ctx.brokerAddr(),
         storeTimestamp,
@@ -75,30 +100,11 @@ export class ReplyMessageProcessor {
     });
     try {
       const answer = await requester.invoke(push, PUSH_TIMEOUT_MS);
-      if (answer.code !== ResponseCode.SUCCESS) {
-        return this.send.error(
-          request,
-          ResponseCode.SYSTEM_ERROR,
-          `push reply message failed: ${answer.remark ?? answer.code}`,
-        );
-      }
+      return answer.code === ResponseCode.SUCCESS
+        ? undefined
+        : `push reply message to ${replyTo} fail: ${answer.remark ?? answer.code}`;
     } catch (error) {
-      return this.send.error(request, ResponseCode.SYSTEM_ERROR, `push reply message failed: ${String(error)}`);
+      return `push reply message to ${replyTo} fail: ${String(error)}`;
     }
-    if (!this.storeReplies)
-      return this.send.putResponse(
-        request,
-        { status: 'PUT_OK', wroteOffset: 0, wroteBytes: 0, msgId: '', queueOffset: 0, msgNum: 1, storeTimestamp },
-        queueId,
-        readProperty(message.properties, MessageConst.UNIQ_KEY) ?? '',
-      );
-    message.properties = pushed;
-    const result = await this.ctx.puts.put(message);
-    return this.send.putResponse(
-      request,
-      result,
-      queueId,
-      readProperty(message.properties, MessageConst.UNIQ_KEY) ?? '',
-    );
-  };
+  }
 }

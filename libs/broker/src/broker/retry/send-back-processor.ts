@@ -59,7 +59,7 @@ export class SendBackProcessor {
     let topic = retry.topicName;
     let queueId = Math.floor(Math.random() * 99_999_999) % group.retryQueueNums;
     const delayLevel = header.delayLevel!;
-    if ((maxReconsumeTimes >= 0 && original.reconsumeTimes >= maxReconsumeTimes) || delayLevel < 0) {
+    if (original.reconsumeTimes >= maxReconsumeTimes || delayLevel < 0) {
       topic = topicConfigs.createTopicIfAbsent(dlqTopic(groupName), 1, DEFAULT_TOPIC_PERM).topicName;
       queueId = 0;
       delete properties[MessageConst.DELAY];

@@ -1,10 +1,16 @@
 /**
  * The transaction check-back (broker-semantics.md 6.5). Every interval, half messages still unresolved
  * after their immunity time (transactionTimeout, or the producer's CHECK_IMMUNITY_TIME_IN_SECONDS) are
- * re-appended with TRANSACTION_CHECK_TIMES + 1 and the copy is offered to a live producer of the group with
- * CHECK_TRANSACTION_STATE (oneway); after `transactionCheckMax` checks, or past the file reserve time, the
- * half message is moved to TRANS_CHECK_MAX_TIME_TOPIC. Progress (first unresolved half offset) is kept in
- * the consumer offsets under CID_RMQ_SYS_TRANS, so half messages are checked after a restart too.
+ * re-appended with TRANSACTION_CHECK_TIMES + 1 (and TRAN_PREPARED_QUEUE_OFFSET = their transaction's first
+ * half offset) and the copy is offered to a live producer of the group with CHECK_TRANSACTION_STATE
+ * (oneway). A half message that was already checked `transactionCheckMax` times, or is older than the file
+ * reserve time, is moved to TRANS_CHECK_MAX_TIME_TOPIC instead. Progress (first half offset not yet
+ * resolved, copied or discarded) lives in the consumer offsets under CID_RMQ_SYS_TRANS, so half messages are
+ * still checked after a restart.
+ *
+ * Unlike Apache, the op queue is fully known before a half message is looked at (op records are written at
+ * once, not batched, and kept in memory), and a transaction with an END_TRANSACTION in flight is skipped:
+ * a check never races a commit.
  */
 import {
   CHECK_TRANSACTION_STATE_REQUEST_HEADER,
@@ -12,6 +18,7 @@ import {
   Logger,
   MessageConst,
   MessageExt,
+  Perm,
   RequestCode,
   TRANS_CHECK_GROUP,
   TRANS_CHECK_MAX_TIME_TOPIC,
@@ -21,23 +28,29 @@ import {
   encodeProperties,
   encodeStoredMessage,
 } from '@rocketnest/protocol';
-import { GetMessageStatus, isPutStored } from '@rocketnest/store';
+import { GetMessageStatus, PutMessageResult, isPutStored } from '@rocketnest/store';
 import type { BrokerContext } from '../broker-context.js';
 import type { BrokerService } from '../broker-service.js';
-import type { TransactionOps } from './transaction-ops.js';
+import { TransactionOps, originOffset } from './transaction-ops.js';
 
 export interface TransactionCheckOptions {
   intervalMs: number;
   timeoutMs: number;
   checkMax: number;
-  /** Half messages older than this are discarded unchecked (72 h). */
+  /** Half messages older than this are discarded unchecked (the store's file reserve time, 72 h). */
   reserveMs: number;
 }
+
+/** Half messages read per store lookup. */
+const BATCH = 32;
 
 export class TransactionCheckService implements BrokerService {
   readonly name = 'transaction-check';
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Half offsets at or after the progress already copied for a check or discarded (this run only). */
+  private readonly superseded = new Set<number>();
+  private prunedBelow = 0;
 
   constructor(
     private readonly ctx: BrokerContext,
@@ -46,7 +59,9 @@ export class TransactionCheckService implements BrokerService {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
+    if (this.ctx.options.store.brokerRole === 'SLAVE') return;
+    await this.ops.loadNew();
     this.timer = setInterval(() => {
       this.running ??= this.checkOnce()
         .catch((error: unknown) => this.logger.error('transaction check failed', { error: String(error) }))
@@ -63,56 +78,75 @@ export class TransactionCheckService implements BrokerService {
     await this.running;
   }
 
-  /** One pass over the half queue (exported for tests). */
+  /** One pass over the half queue. */
   async checkOnce(): Promise<void> {
     const { store, consumerOffsets } = this.ctx;
     await this.ops.loadNew();
     const startedAt = Date.now();
     const min = store.getMinOffsetInQueue(TRANS_HALF_TOPIC, 0);
+    // Copies appended during this pass land at or after `max`: they wait for the next pass.
     const max = store.getMaxOffsetInQueue(TRANS_HALF_TOPIC, 0);
     const committed = consumerOffsets.queryOffset(TRANS_CHECK_GROUP, TRANS_HALF_TOPIC, 0);
-    let progress = Math.max(committed < 0 ? min : committed, min);
+    let progress = Math.min(Math.max(committed, min), max);
     let offset = progress;
     let contiguous = true;
+    const done = (halfOffset: number): void => {
+      offset = halfOffset + 1;
+      if (contiguous) progress = offset;
+    };
     scan: while (offset < max) {
-      const result = await store.getMessage(TRANS_CHECK_GROUP, TRANS_HALF_TOPIC, 0, offset, 32);
+      const result = await store.getMessage(TRANS_CHECK_GROUP, TRANS_HALF_TOPIC, 0, offset, BATCH);
       if (result.status !== GetMessageStatus.FOUND) {
         if (result.nextBeginOffset <= offset) break;
         offset = result.nextBeginOffset;
+        if (contiguous) progress = offset;
         continue;
       }
       for (let i = 0; i < result.messageBuffers.length; i++) {
-        const half = decodeStoredMessage(result.messageBuffers[i]!);
         const halfOffset = result.queueOffsets[i]!;
-        const uniqKey = half.properties[MessageConst.UNIQ_KEY];
-        if (this.ops.isResolved(halfOffset, uniqKey)) {
-          offset = halfOffset + 1;
-          if (contiguous) progress = offset;
+        if (halfOffset > offset && contiguous) progress = halfOffset;
+        const half = decodeStoredMessage(result.messageBuffers[i]!);
+        const origin = originOffset(half);
+        if (this.ops.isResolved(halfOffset, origin) || this.superseded.has(halfOffset)) {
+          done(halfOffset);
           continue;
         }
         if (half.storeTimestamp > startedAt) break scan;
-        const checks = Number(half.properties[MessageConst.TRANSACTION_CHECK_TIMES] ?? 0);
-        if (checks >= this.options.checkMax || startedAt - half.storeTimestamp > this.options.reserveMs) {
-          await this.discard(half);
-          this.ops.markResolved(halfOffset);
+        const uniqKey = half.properties[MessageConst.UNIQ_KEY] ?? `@${origin}`;
+        if (this.ops.isBusy(uniqKey)) {
+          // Its END_TRANSACTION is being processed: look again next pass.
+          contiguous = false;
           offset = halfOffset + 1;
-          if (contiguous) progress = offset;
           continue;
         }
-        const immunityMs = this.immunityOf(half);
+        const checks = Number(half.properties[MessageConst.TRANSACTION_CHECK_TIMES] ?? 0);
+        if (checks >= this.options.checkMax || startedAt - half.bornTimestamp > this.options.reserveMs) {
+          if (!(await this.discard(half, checks))) break scan;
+          this.superseded.add(halfOffset);
+          done(halfOffset);
+          continue;
+        }
         const age = startedAt - half.bornTimestamp;
-        if (age >= 0 && age < immunityMs) {
-          // Younger ones follow; but a producer-chosen immunity can be longer than the next one's: go on.
+        if (age >= 0 && age < this.immunityOf(half)) {
+          // Later half messages are younger, unless this one asked for a longer immunity of its own.
           if (half.properties[MessageConst.CHECK_IMMUNITY_TIME_IN_SECONDS] === undefined) break scan;
           contiguous = false;
           offset = halfOffset + 1;
           continue;
         }
-        await this.check(half, checks + 1);
-        this.ops.markResolved(halfOffset);
-        offset = halfOffset + 1;
+        if (!(await this.check(half, origin, checks + 1))) break scan;
+        this.superseded.add(halfOffset);
+        done(halfOffset);
+      }
+      if (result.nextBeginOffset > offset) {
+        offset = result.nextBeginOffset;
         if (contiguous) progress = offset;
       }
+    }
+    for (const halfOffset of this.superseded) if (halfOffset < progress) this.superseded.delete(halfOffset);
+    if (min > this.prunedBelow) {
+      this.ops.prune(min);
+      this.prunedBelow = min;
     }
     consumerOffsets.commitOffset(TRANS_CHECK_GROUP, TRANS_HALF_TOPIC, 0, progress);
   }
@@ -122,12 +156,17 @@ export class TransactionCheckService implements BrokerService {
     return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : this.options.timeoutMs;
   }
 
-  /** Re-appends the half with one more check counted, then asks a producer of its group about the copy. */
-  private async check(half: MessageExt, checkTimes: number): Promise<void> {
+  /**
+   * Re-appends the half with one more check counted, then asks a producer of its group about the copy;
+   * false when the copy could not be stored (the store is in trouble: stop this pass).
+   */
+  private async check(half: MessageExt, origin: number, checkTimes: number): Promise<boolean> {
     const properties: Record<string, string> = {
       ...half.properties,
       [MessageConst.TRANSACTION_CHECK_TIMES]: String(checkTimes),
+      [MessageConst.TRAN_PREPARED_QUEUE_OFFSET]: String(origin),
     };
+    const encodedProperties = encodeProperties(properties);
     const copy = await this.ctx.store.putMessage({
       topic: TRANS_HALF_TOPIC,
       queueId: 0,
@@ -139,12 +178,12 @@ export class TransactionCheckService implements BrokerService {
       reconsumeTimes: half.reconsumeTimes,
       preparedTransactionOffset: half.preparedTransactionOffset,
       body: half.body,
-      properties: encodeProperties(properties),
+      properties: encodedProperties,
       waitStoreMsgOK: true,
     });
     if (!isPutStored(copy.status)) {
-      this.logger.warn('half message copy not stored; checked next round', { status: copy.status });
-      return;
+      this.logger.warn('half message copy not stored; checked next pass', { status: copy.status });
+      return false;
     }
     const group = half.properties[MessageConst.PGROUP];
     const channel = group === undefined ? undefined : this.ctx.producers.availableChannel(group);
@@ -153,11 +192,32 @@ export class TransactionCheckService implements BrokerService {
         group,
         msgId: half.properties[MessageConst.UNIQ_KEY],
       });
-      return;
+      return true;
     }
-    const realTopic = properties[MessageConst.REAL_TOPIC] ?? half.topic;
-    const body = encodeStoredMessage({
-      queueId: Number(properties[MessageConst.REAL_QID] ?? 0),
+    const request = createRequest(RequestCode.CHECK_TRANSACTION_STATE, {
+      extFields: CHECK_TRANSACTION_STATE_REQUEST_HEADER.encode({
+        topic: TRANS_HALF_TOPIC,
+        tranStateTableOffset: copy.queueOffset,
+        commitLogOffset: copy.wroteOffset,
+        msgId: half.properties[MessageConst.UNIQ_KEY],
+        transactionId: half.properties[MessageConst.UNIQ_KEY],
+        offsetMsgId: copy.msgId,
+        bname: this.ctx.options.brokerName,
+      }),
+      body: this.checkBody(half, copy, encodedProperties),
+      oneway: true,
+      version: DEFAULT_SERVER_VERSION,
+    });
+    channel.invokeOneway(request).catch((error: unknown) => {
+      this.logger.warn('CHECK_TRANSACTION_STATE not sent', { group, error: String(error) });
+    });
+    return true;
+  }
+
+  /** The copy as a stored record, with its real topic and queue (remoting-protocol.md 2.6.2). */
+  private checkBody(half: MessageExt, copy: PutMessageResult, properties: string): Buffer {
+    return encodeStoredMessage({
+      queueId: Number(half.properties[MessageConst.REAL_QID] ?? 0),
       flag: half.flag,
       queueOffset: copy.queueOffset,
       physicalOffset: copy.wroteOffset,
@@ -169,31 +229,14 @@ export class TransactionCheckService implements BrokerService {
       reconsumeTimes: half.reconsumeTimes,
       preparedTransactionOffset: half.preparedTransactionOffset,
       body: half.body,
-      topic: realTopic,
-      properties: encodeProperties(properties),
-    });
-    const uniqKey = half.properties[MessageConst.UNIQ_KEY];
-    const request = createRequest(RequestCode.CHECK_TRANSACTION_STATE, {
-      extFields: CHECK_TRANSACTION_STATE_REQUEST_HEADER.encode({
-        topic: TRANS_HALF_TOPIC,
-        tranStateTableOffset: copy.queueOffset,
-        commitLogOffset: copy.wroteOffset,
-        msgId: uniqKey,
-        transactionId: uniqKey,
-        offsetMsgId: copy.msgId,
-        bname: this.ctx.options.brokerName,
-      }),
-      body,
-      oneway: true,
-      version: DEFAULT_SERVER_VERSION,
-    });
-    channel.invokeOneway(request).catch((error: unknown) => {
-      this.logger.warn('CHECK_TRANSACTION_STATE not sent', { group, error: String(error) });
+      topic: half.properties[MessageConst.REAL_TOPIC] ?? half.topic,
+      properties,
     });
   }
 
-  private async discard(half: MessageExt): Promise<void> {
-    this.ctx.topicConfigs.createTopicIfAbsent(TRANS_CHECK_MAX_TIME_TOPIC, 1, 4);
+  /** Moves a half message out of the check loop; false when the store refused it. */
+  private async discard(half: MessageExt, checks: number): Promise<boolean> {
+    this.ctx.topicConfigs.createTopicIfAbsent(TRANS_CHECK_MAX_TIME_TOPIC, 1, Perm.READ);
     const result = await this.ctx.store.putMessage({
       topic: TRANS_CHECK_MAX_TIME_TOPIC,
       queueId: 0,
@@ -208,9 +251,12 @@ export class TransactionCheckService implements BrokerService {
       properties: encodeProperties(half.properties),
       waitStoreMsgOK: true,
     });
-    this.logger.warn('half message discarded after its last check', {
+    const stored = isPutStored(result.status);
+    this.logger.warn(stored ? 'half message discarded' : 'half message not discarded yet', {
       msgId: half.properties[MessageConst.UNIQ_KEY],
+      checks,
       status: result.status,
     });
+    return stored;
   }
 }
