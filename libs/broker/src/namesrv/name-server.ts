@@ -1,12 +1,16 @@
 /**
  * The NameServer (broker-semantics.md 8): a stateless routing registry rebuilt from broker registrations,
- * plus a small persisted KV config. NameServers share no state with each other.
+ * plus a small persisted KV config. NameServers share no state with each other. A broker leaves the tables
+ * on UNREGISTER_BROKER, when the connection it registered over closes, or when the periodic scan finds it
+ * silent for longer than its timeout (8.4).
  */
 import { Logger, childLogger } from '@rocketnest/protocol';
 import { RemotingConnection, RemotingServer, SocketAddress } from '@rocketnest/remoting';
 import { KVConfigManager } from './kv-config-manager.js';
 import { NameServerOptions, ResolvedNameServerOptions, resolveNameServerOptions } from './name-server-options.js';
+import { initialNamesrvSettings, NamesrvSettings } from './namesrv-settings.js';
 import { brokerRequestProcessors } from './processors/broker-request-processors.js';
+import { configRequestProcessors } from './processors/config-request-processors.js';
 import { kvRequestProcessors } from './processors/kv-request-processors.js';
 import type { NamesrvContext } from './processors/namesrv-context.js';
 import { routeRequestProcessors } from './processors/route-request-processors.js';
@@ -16,6 +20,7 @@ export class NameServer {
   readonly options: ResolvedNameServerOptions;
   readonly routes: RouteInfoManager;
   readonly kvConfig: KVConfigManager;
+  private readonly liveSettings: NamesrvSettings;
   private readonly server: RemotingServer;
   private readonly logger: Logger;
   private scanTimer: NodeJS.Timeout | null = null;
@@ -27,6 +32,7 @@ export class NameServer {
     this.logger = childLogger(this.options.logger, 'namesrv');
     this.routes = new RouteInfoManager(this.options.brokerExpiryMs);
     this.kvConfig = new KVConfigManager(this.options.kvConfigPath, this.logger);
+    this.liveSettings = initialNamesrvSettings(this.options);
     this.server = new RemotingServer({
       ...this.options.remoting,
       host: this.options.host,
@@ -35,14 +41,18 @@ export class NameServer {
     });
     const ctx: NamesrvContext = {
       options: this.options,
+      settings: this.liveSettings,
       routes: this.routes,
       kvConfig: this.kvConfig,
       logger: this.logger,
+      listenPort: () => this.bound?.port ?? this.options.port,
+      onSettingsChanged: () => this.armScan(),
     };
     for (const [code, processor] of [
       ...brokerRequestProcessors(ctx),
       ...routeRequestProcessors(ctx),
       ...kvRequestProcessors(ctx),
+      ...configRequestProcessors(ctx),
     ]) {
       this.server.registerProcessor(code, processor);
     }
@@ -53,13 +63,14 @@ export class NameServer {
   async start(): Promise<SocketAddress> {
     await this.kvConfig.load();
     this.bound = await this.server.listen();
-    this.scanTimer = setInterval(
-      () => this.logRemoved('expired', this.routes.scanNotActiveBroker()),
-      this.options.scanIntervalMs,
-    );
-    this.scanTimer.unref();
+    this.armScan();
     this.logger.info('namesrv started', { host: this.bound.host, port: this.bound.port });
     return this.bound;
+  }
+
+  /** Current values of the settings UPDATE_NAMESRV_CONFIG may change. */
+  get settings(): Readonly<NamesrvSettings> {
+    return this.liveSettings;
   }
 
   get address(): SocketAddress | null {
@@ -76,11 +87,30 @@ export class NameServer {
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       if (this.scanTimer !== null) clearInterval(this.scanTimer);
+      this.scanTimer = null;
       await this.server.close();
       await this.kvConfig.flush();
       this.logger.info('namesrv stopped', { port: this.bound?.port });
     })();
     return this.stopping;
+  }
+
+  /** (Re)starts the expiry scan with the current interval; not before start() nor after shutdown(). */
+  private armScan(): void {
+    if (this.bound === null || this.stopping !== null) return;
+    if (this.scanTimer !== null) clearInterval(this.scanTimer);
+    this.scanTimer = setInterval(() => this.scanNotActiveBroker(), this.liveSettings.scanIntervalMs);
+    this.scanTimer.unref();
+  }
+
+  private scanNotActiveBroker(): void {
+    const removed = this.routes.scanNotActiveBroker();
+    this.logRemoved('expired', removed);
+    for (const { connection } of removed) {
+      if (connection !== null && !connection.isClosed && !this.routes.isConnectionInUse(connection)) {
+        connection.close();
+      }
+    }
   }
 
   private onDisconnect(connection: RemotingConnection): void {

@@ -18,3 +18,9 @@ export function kvConfigNotFoundRemark(namespace: string, key?: string): string 
     ? `No config item, Namespace: ${namespace}`
     : `No config item, Namespace: ${namespace} Key: ${key}`;
 }
+
+/** UPDATE_NAMESRV_CONFIG naming a key of the black list (NO_PERMISSION). */
+export const CONFIG_BLACK_LIST_REMARK = 'Can not update config in black list.';
+
+/** UPDATE_NAMESRV_CONFIG whose body is not properties text. */
+export const STRING_TO_PROPERTIES_ERROR_REMARK = 'string2Properties error';

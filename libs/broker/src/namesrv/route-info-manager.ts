@@ -16,6 +16,7 @@ import {
   TopicConfig,
   TopicConfigSerializeWrapper,
   TopicList,
+  TopicSysFlag,
 } from '@rocketnest/protocol';
 import type { RemotingConnection } from '@rocketnest/remoting';
 
@@ -51,6 +52,12 @@ export interface RegisterBrokerOutcome {
   masterAddr?: string;
   haServerAddr?: string;
 }
+
+/**
+ * GET_UNIT_TOPIC_LIST (unit flag), GET_HAS_UNIT_SUB_TOPIC_LIST (unit-sub flag),
+ * GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST (unit-sub flag without the unit flag).
+ */
+export type UnitTopicKind = 'unit' | 'unitSub' | 'unitSubNotUnit';
 
 /** A broker address removed from the tables (expiry, closed connection, unregistration). */
 export interface RemovedBroker {
@@ -158,7 +165,10 @@ export class RouteInfoManager {
     return removed;
   }
 
-  /** Removes brokers silent for longer than their timeout; the caller closes their connections, as Java does. */
+  /**
+   * Removes brokers silent for longer than their own timeout. The caller closes their connections as Java
+   * does (once no other live broker uses them): a silent broker with an open socket is likely stuck.
+   */
   scanNotActiveBroker(now: number = Date.now()): RemovedBroker[] {
     const removed: RemovedBroker[] = [];
     for (const info of [...this.brokerLiveTable.values()]) {
@@ -189,6 +199,14 @@ export class RouteInfoManager {
 
   getBrokerLiveInfo(clusterName: string, brokerAddr: string): Readonly<BrokerLiveInfo> | undefined {
     return this.brokerLiveTable.get(liveKey(clusterName, brokerAddr));
+  }
+
+  /** Whether a live broker still registers over `connection`. */
+  isConnectionInUse(connection: RemotingConnection): boolean {
+    for (const info of this.brokerLiveTable.values()) {
+      if (info.connection === connection) return true;
+    }
+    return false;
   }
 
   /** Live broker addresses (every cluster). */
@@ -243,6 +261,20 @@ export class RouteInfoManager {
           break;
         }
       }
+    }
+    return topics;
+  }
+
+  /** Topics whose first queue data carries the unit flags asked for (Java looks at the first one only). */
+  getUnitTopics(kind: UnitTopicKind): string[] {
+    const topics: string[] = [];
+    for (const [topic, queueDataMap] of this.topicQueueTable) {
+      const first = queueDataMap.values().next();
+      if (first.done === true) continue;
+      const flag = first.value.topicSysFlag;
+      const unit = (flag & TopicSysFlag.UNIT) !== 0;
+      const unitSub = (flag & TopicSysFlag.UNIT_SUB) !== 0;
+      if (kind === 'unit' ? unit : kind === 'unitSub' ? unitSub : unitSub && !unit) topics.push(topic);
     }
     return topics;
   }

@@ -95,7 +95,7 @@ function registerBroker(
     });
   }
   let responseBody: Buffer | null = null;
-  if (ctx.options.returnOrderTopicConfigToBroker) {
+  if (ctx.settings.returnOrderTopicConfigToBroker) {
     const table = ctx.kvConfig.getNamespace(ORDER_TOPIC_CONFIG_NAMESPACE);
     // Java's KVTable.encode(): fastjson defaults.
     if (table !== undefined) responseBody = encodeKVTable({ table }, 'legacy');

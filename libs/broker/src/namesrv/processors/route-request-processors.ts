@@ -1,8 +1,10 @@
 /**
  * Route and topic requests from clients and tools (remoting-protocol.md 2.10.4-2.10.5): GET_ROUTEINFO_BY_TOPIC,
- * GET_BROKER_CLUSTER_INFO, topic lists, DELETE/REGISTER_TOPIC_IN_NAMESRV, write-permission switches.
- * Routes are written in standard JSON to every client (quoted keys): old Java clients read it too, and
- * `JSON.parse`-based clients need it ([DECIDE] in 1.12).
+ * GET_BROKER_CLUSTER_INFO, topic lists (all, by cluster, system, unit), DELETE/REGISTER_TOPIC_IN_NAMESRV,
+ * write-permission switches.
+ * Routes are written in standard JSON to every client whatever its version (quoted keys): old Java clients
+ * read it too, and `JSON.parse`-based clients need it ([DECIDE] in 1.12). ClusterInfo keeps Java's bare keys
+ * by default (options.clusterInfoJsonMode), the only form tools have ever received for it.
  */
 import {
   BROKER_NAME_REQUEST_HEADER,
@@ -26,6 +28,7 @@ import type { ProcessRequestFn } from '@rocketnest/remoting';
 import { ORDER_TOPIC_CONFIG_NAMESPACE } from '../kv-config-manager.js';
 import { DISABLE_REMARK, topicRouteNotExistRemark } from '../namesrv-remarks.js';
 import { checkHeader } from './header-guard.js';
+import type { UnitTopicKind } from '../route-info-manager.js';
 import type { NamesrvContext } from './namesrv-context.js';
 
 export function routeRequestProcessors(ctx: NamesrvContext): Array<[number, ProcessRequestFn]> {
@@ -41,6 +44,9 @@ export function routeRequestProcessors(ctx: NamesrvContext): Array<[number, Proc
       RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS,
       (request) => success(request, encodeTopicList(ctx.routes.getSystemTopicList())),
     ],
+    [RequestCode.GET_UNIT_TOPIC_LIST, (request) => getUnitTopicList(ctx, request, 'unit')],
+    [RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST, (request) => getUnitTopicList(ctx, request, 'unitSub')],
+    [RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, (request) => getUnitTopicList(ctx, request, 'unitSubNotUnit')],
     [RequestCode.DELETE_TOPIC_IN_NAMESRV, (request) => deleteTopic(ctx, request)],
     [RequestCode.REGISTER_TOPIC_IN_NAMESRV, (request) => registerTopic(ctx, request)],
     [RequestCode.WIPE_WRITE_PERM_OF_BROKER, (request) => writePerm(ctx, request, 'wipe')],
@@ -61,7 +67,7 @@ function getRouteInfo(ctx: NamesrvContext, request: RemotingCommand): RemotingCo
     return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, { remark: topicRouteNotExistRemark(topic) });
   }
   const route: TopicRouteData = { ...draft };
-  if (ctx.options.orderMessageEnable) {
+  if (ctx.settings.orderMessageEnable) {
     const conf = ctx.kvConfig.get(ORDER_TOPIC_CONFIG_NAMESPACE, topic);
     if (conf !== undefined) route.orderTopicConf = conf;
   }
@@ -69,17 +75,27 @@ function getRouteInfo(ctx: NamesrvContext, request: RemotingCommand): RemotingCo
 }
 
 function getAllTopicList(ctx: NamesrvContext, request: RemotingCommand): RemotingCommand {
-  if (!ctx.options.enableAllTopicList)
+  if (!ctx.settings.enableAllTopicList) {
     return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: DISABLE_REMARK });
+  }
   return success(request, encodeTopicList({ topicList: ctx.routes.getAllTopicList() }));
 }
 
 function getTopicsByCluster(ctx: NamesrvContext, request: RemotingCommand): RemotingCommand {
-  if (!ctx.options.enableTopicList)
+  if (!ctx.settings.enableTopicList) {
     return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: DISABLE_REMARK });
+  }
   const checked = checkHeader(request, GET_TOPICS_BY_CLUSTER_REQUEST_HEADER);
   if (checked.error !== undefined) return checked.error;
   return success(request, encodeTopicList({ topicList: ctx.routes.getTopicsByCluster(checked.header.cluster) }));
+}
+
+/** Java answers these three only when `enableTopicList` is on, like GET_TOPICS_BY_CLUSTER. */
+function getUnitTopicList(ctx: NamesrvContext, request: RemotingCommand, kind: UnitTopicKind): RemotingCommand {
+  if (!ctx.settings.enableTopicList) {
+    return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: DISABLE_REMARK });
+  }
+  return success(request, encodeTopicList({ topicList: ctx.routes.getUnitTopics(kind) }));
 }
 
 function deleteTopic(ctx: NamesrvContext, request: RemotingCommand): RemotingCommand {
@@ -98,12 +114,16 @@ function registerTopic(ctx: NamesrvContext, request: RemotingCommand): RemotingC
     route = decodeTopicRouteData(request.body);
   } catch (error) {
     return createResponse(request, ResponseCode.SYSTEM_ERROR, {
-      remark: `Failed to decode TopicRouteData: ${String(error)}`,
+      remark: `Failed to decode TopicRouteData: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
   const unknown = ctx.routes.registerTopic(checked.header.topic, route.queueDatas);
+  // Java answers SUCCESS here too and only logs: the request came from a tool, not a broker.
   if (unknown !== undefined) {
-    return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `broker name ${unknown} not registered` });
+    ctx.logger.warn('REGISTER_TOPIC_IN_NAMESRV names an unknown broker, ignored', {
+      topic: checked.header.topic,
+      brokerName: unknown,
+    });
   }
   return createResponse(request, ResponseCode.SUCCESS);
 }
