@@ -70,6 +70,20 @@ export interface SendResult {
   traceOn: boolean;
 }
 
+export type SendKind = 'single' | 'batch' | 'reply';
+
+/** One send request (2.1.1): the header minus the broker name, the wire body, and what it carries. */
+export interface SendRequest {
+  brokerName: string;
+  header: SendMessageRequestHeader;
+  /** Raw (maybe compressed) body, or the batch encoding of section 7. */
+  body: Buffer;
+  /** SEND_MESSAGE_V2, SEND_BATCH_MESSAGE or SEND_REPLY_MESSAGE_V2. */
+  kind: SendKind;
+  /** The UNIQ_KEY(s) sent (comma-joined for a batch): SendResult.msgId. */
+  msgId: string;
+}
+
 export type PullStatus = 'FOUND' | 'NO_NEW_MSG' | 'NO_MATCHED_MSG' | 'OFFSET_ILLEGAL';
 
 export interface PullResult {
@@ -142,40 +156,44 @@ export class MQClientAPI {
     return decodeTopicRouteData(response.body);
   }
 
-  /** SEND_MESSAGE_V2 (single), SEND_BATCH_MESSAGE (`batch`) or SEND_REPLY_MESSAGE_V2 (`reply`). */
-  async sendMessage(
-    addr: string,
-    brokerName: string,
-    header: SendMessageRequestHeader,
-    body: Buffer,
-    kind: 'single' | 'batch' | 'reply',
-    timeoutMs: number,
-    oneway = false,
-  ): Promise<SendResult | undefined> {
-    const code =
-      kind === 'batch'
-        ? RequestCode.SEND_BATCH_MESSAGE
-        : kind === 'reply'
-          ? RequestCode.SEND_REPLY_MESSAGE_V2
-          : RequestCode.SEND_MESSAGE_V2;
-    const request = this.command(code, encodeSendMessageRequestHeaderV2(header), body, oneway);
-    if (oneway) {
-      await this.remoting.invokeOneway(addr, request, timeoutMs);
-      return undefined;
-    }
-    const response = await this.invoke(addr, request, timeoutMs);
+  /**
+   * SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE / SEND_REPLY_MESSAGE_V2. SUCCESS and the three "stored, not safe"
+   * codes give a SendResult with that status; any other code is an MQBrokerError (2.1.2).
+   */
+  async sendMessage(addr: string, send: SendRequest, timeoutMs: number): Promise<SendResult> {
+    const response = await this.invoke(addr, this.sendCommand(send, false), timeoutMs);
     if (!isSendStored(response.code)) throw new MQBrokerError(response.code, response.remark, addr);
     const decoded = decodeSendMessageResponseHeader(response.extFields);
     return {
       sendStatus: SEND_STATUS_BY_CODE[response.code] ?? 'SEND_OK',
-      msgId: decoded.transactionId ?? '',
+      msgId: send.msgId,
       offsetMsgId: decoded.msgId ?? '',
-      messageQueue: { topic: header.topic, brokerName, queueId: decoded.queueId ?? header.queueId },
+      messageQueue: {
+        topic: send.header.topic,
+        brokerName: send.brokerName,
+        queueId: decoded.queueId ?? send.header.queueId,
+      },
       queueOffset: decoded.queueOffset ?? -1,
       transactionId: decoded.transactionId,
       regionId: decoded.MSG_REGION,
       traceOn: decoded.TRACE_ON !== false,
     };
+  }
+
+  /** The same request marked oneway: resolves once written, the broker answers nothing. */
+  async sendMessageOneway(addr: string, send: SendRequest, timeoutMs: number): Promise<void> {
+    await this.remoting.invokeOneway(addr, this.sendCommand(send, true), timeoutMs);
+  }
+
+  private sendCommand(send: SendRequest, oneway: boolean): RemotingCommand {
+    const code =
+      send.kind === 'batch'
+        ? RequestCode.SEND_BATCH_MESSAGE
+        : send.kind === 'reply'
+          ? RequestCode.SEND_REPLY_MESSAGE_V2
+          : RequestCode.SEND_MESSAGE_V2;
+    const header = encodeSendMessageRequestHeaderV2({ ...send.header, bname: send.brokerName });
+    return this.command(code, header, send.body, oneway);
   }
 
   /** V1 keys, for the rare caller that needs SEND_MESSAGE (10). */

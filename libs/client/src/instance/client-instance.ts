@@ -49,7 +49,22 @@ export interface ClientMember {
   onConsumerIdsChanged?(): void;
   /** Consumers: an admin reset the group's offsets (RESET_CONSUMER_CLIENT_OFFSET). */
   resetOffsets?(offsets: ReadonlyArray<[MessageQueue, number]>): void;
+  /**
+   * Consumers: a broker relays an admin request addressed to this group (GET_CONSUMER_RUNNING_INFO,
+   * CONSUME_MESSAGE_DIRECTLY, GET_CONSUMER_STATUS_FROM_CLIENT); the returned command is the response.
+   */
+  handleBrokerRequest?(request: RemotingCommand, connection: RemotingConnection): ProcessRequestResult;
 }
+
+/** Broker -> client requests routed to the consumer named in this header field (remoting-protocol.md 2.9). */
+const GROUP_ROUTED_REQUESTS: ReadonlyMap<number, string> = new Map([
+  [RequestCode.GET_CONSUMER_RUNNING_INFO, 'consumerGroup'],
+  [RequestCode.CONSUME_MESSAGE_DIRECTLY, 'consumerGroup'],
+  [RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT, 'group'],
+]);
+
+/** First heartbeat after start (8.7: 1 s); later ones every heartbeatBrokerIntervalMs. */
+const FIRST_HEARTBEAT_DELAY_MS = 1000;
 
 /** Waiters of request-reply calls, by CORRELATION_ID. */
 export type ReplyWaiter = (message: StoredMessage) => void;
@@ -59,7 +74,7 @@ export type BrokerRequestHandler = (
   connection: RemotingConnection,
 ) => RemotingCommand | null | Promise<RemotingCommand | null>;
 
-type ProcessRequestResult = RemotingCommand | null | Promise<RemotingCommand | null>;
+export type ProcessRequestResult = RemotingCommand | null | Promise<RemotingCommand | null>;
 
 const instances = new Map<string, ClientInstance>();
 
@@ -78,6 +93,7 @@ export class ClientInstance {
   private readonly consumers = new Map<string, ClientMember>();
   private readonly routeListeners = new Set<(topic: string) => void>();
   private readonly handlers = new Map<number, BrokerRequestHandler>();
+  private readonly routeLookups = new Map<string, Promise<TopicRouteData | undefined>>();
   /** request-reply calls waiting for PUSH_REPLY_MESSAGE_TO_CLIENT, by CORRELATION_ID. */
   readonly replyWaiters = new Map<string, ReplyWaiter>();
   private namesrvIndex: number;
@@ -154,13 +170,19 @@ export class ClientInstance {
     const correlationId = readProperty(properties, MessageConst.CORRELATION_ID);
     const waiter = correlationId === undefined ? undefined : this.replyWaiters.get(correlationId);
     if (waiter === undefined) {
-      return createResponse(request, ResponseCode.SYSTEM_ERROR, {
-        remark: `no request waits for correlation id ${correlationId}`,
-      });
+      // Java drops replies nobody waits for (timed out, or another process) and still answers SUCCESS.
+      this.logger.warn('reply for no waiting request', { correlationId });
+      return createResponse(request, ResponseCode.SUCCESS);
     }
     const rawBody = request.body ?? Buffer.alloc(0);
     const sysFlag = header.sysFlag ?? 0;
-    const body = isCompressed(sysFlag) ? decompressBody(rawBody, sysFlag) : rawBody;
+    let body: Buffer;
+    try {
+      body = isCompressed(sysFlag) ? decompressBody(rawBody, sysFlag) : rawBody;
+    } catch (error) {
+      this.logger.warn('undecodable reply body', { correlationId, error: String(error) });
+      return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: 'process reply message fail' });
+    }
     waiter(replyAsStoredMessage(header, properties, body));
     return createResponse(request, ResponseCode.SUCCESS);
   }
@@ -184,7 +206,7 @@ export class ClientInstance {
     this.refCount -= 1;
     if (this.refCount > 0) return;
     instances.delete(this.clientId);
-    for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
     await this.heartbeatRunning;
     await this.remoting.shutdown();
@@ -192,25 +214,44 @@ export class ClientInstance {
 
   private startTimers(): void {
     const refresh = setInterval(() => void this.refreshAllRoutes(), this.options.pollNameServerIntervalMs);
-    const heartbeat = setInterval(() => void this.sendHeartbeatToAllBrokers(), this.options.heartbeatBrokerIntervalMs);
+    const heartbeat = setInterval(() => void this.heartbeatTick(), this.options.heartbeatBrokerIntervalMs);
+    const first = setTimeout(() => void this.heartbeatTick(), FIRST_HEARTBEAT_DELAY_MS);
     refresh.unref();
     heartbeat.unref();
-    this.timers.push(refresh, heartbeat);
+    first.unref();
+    this.timers.push(refresh, heartbeat, first);
   }
 
-  /** Handles a broker -> client request code (one handler per code; members route by group). */
+  /** The periodic heartbeat; also forgets brokers no route mentions any more (8.7). */
+  private async heartbeatTick(): Promise<void> {
+    const names = [...this.routes.values()].flatMap(({ route }) => route.brokerDatas.map((b) => b.brokerName));
+    this.brokers.retainOnly(new Set(names));
+    await this.sendHeartbeatToAllBrokers();
+  }
+
+  /**
+   * Replaces the instance-wide handler of a broker -> client request code. Without one, group-addressed
+   * admin requests go to the named consumer's `handleBrokerRequest`.
+   */
   onBrokerRequest(code: number, handler: BrokerRequestHandler): void {
     this.handlers.set(code, handler);
   }
 
   private dispatch(request: RemotingCommand, connection: RemotingConnection): ProcessRequestResult {
     const handler = this.handlers.get(request.code);
-    if (handler === undefined) {
-      return createResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, {
-        remark: `no handler for ${request.code}`,
+    if (handler !== undefined) return handler(request, connection);
+    const groupField = GROUP_ROUTED_REQUESTS.get(request.code);
+    if (groupField !== undefined) {
+      const group = request.extFields?.[groupField] ?? '';
+      const member = this.consumers.get(group);
+      if (member?.handleBrokerRequest !== undefined) return member.handleBrokerRequest(request, connection);
+      return createResponse(request, ResponseCode.SYSTEM_ERROR, {
+        remark: `The Consumer Group <${group}> not exist in this consumer`,
       });
     }
-    return handler(request, connection);
+    return createResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, {
+      remark: `no handler for ${request.code}`,
+    });
   }
 
   registerProducer(member: ClientMember): void {
@@ -246,8 +287,19 @@ export class ClientInstance {
     return () => this.routeListeners.delete(listener);
   }
 
-  /** Asks the NameServers for a route (sticking to one, moving on when it fails); caches it. */
-  async updateTopicRoute(topic: string): Promise<TopicRouteData | undefined> {
+  /**
+   * Asks the NameServers for a route (sticking to one, moving on when it fails) and caches it; undefined
+   * when the topic has none. Concurrent calls for one topic share one request.
+   */
+  updateTopicRoute(topic: string): Promise<TopicRouteData | undefined> {
+    const running = this.routeLookups.get(topic);
+    if (running !== undefined) return running;
+    const lookup = this.lookupTopicRoute(topic).finally(() => this.routeLookups.delete(topic));
+    this.routeLookups.set(topic, lookup);
+    return lookup;
+  }
+
+  private async lookupTopicRoute(topic: string): Promise<TopicRouteData | undefined> {
     const addrs = this.options.namesrvAddr;
     let lastError: unknown;
     for (let attempt = 0; attempt < addrs.length; attempt++) {
@@ -374,7 +426,7 @@ function replyAsStoredMessage(
     preparedTransactionOffset: 0,
     body,
     topic: header.topic ?? '',
-    properties: decodeProperties(properties),
+    properties: { ...decodeProperties(properties), [MessageConst.ARRIVE_TIME]: String(Date.now()) },
     offsetMsgId: '',
   };
 }

@@ -85,6 +85,11 @@ export class BrokerAddressTable {
     return out;
   }
 
+  /** Forgets broker names no cached route mentions any more. */
+  retainOnly(brokerNames: ReadonlySet<string>): void {
+    for (const name of [...this.table.keys()]) if (!brokerNames.has(name)) this.table.delete(name);
+  }
+
   brokerNameOf(addr: string): string | undefined {
     for (const [name, ids] of this.table) for (const a of ids.values()) if (a === addr) return name;
     return undefined;

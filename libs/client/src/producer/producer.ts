@@ -1,9 +1,9 @@
 /**
- * The Producer (broker-semantics.md 6.1, 7.1, 10): sync, one-way and batch sends with retries on another
- * broker and latency-based fault avoidance, ordered sends by sharding key (never retried elsewhere),
- * transactional sends with a check-back checker, and request-reply.
+ * The Producer (broker-semantics.md 6.1, 7.1, 10): sends with retries on another broker inside one time
+ * budget, optional latency-based fault avoidance, ordered sends by sharding key or selector (one attempt,
+ * never elsewhere), one-way and batch sends, transactional sends with a check-back checker, and
+ * request-reply. Every send is a promise; concurrent sends are pipelined on the broker connections.
  */
-import { randomUUID } from 'node:crypto';
 import {
   AUTO_CREATE_TOPIC_KEY_TOPIC,
   CHECK_TRANSACTION_STATE_REQUEST_HEADER,
@@ -11,90 +11,77 @@ import {
   MessageConst,
   MessageQueue,
   MessageSysFlag,
+  NOOP_LOGGER,
   RemotingCommand,
-  RemotingConnectError,
   RemotingError,
-  RemotingTimeoutError,
   SendMessageRequestHeader,
   TopicRouteData,
   childLogger,
-  decodeOffsetMsgId,
   decodeStoredMessage,
-  encodeBatchBody,
   encodeProperties,
-  javaStringHashCode,
   masterAddr,
-  replyTopic,
 } from '@rocketnest/protocol';
-import { SendResult } from '../api/mq-client-api.js';
-import { MQBrokerError, MQClientError, TopicRouteError } from '../errors.js';
+import { SendKind, SendResult } from '../api/mq-client-api.js';
+import { MQBrokerError, MQClientError, SendTimeoutError, TopicRouteError } from '../errors.js';
 import { ClientInstance, ClientMember } from '../instance/client-instance.js';
 import { TopicPublishInfo, publishInfoOf } from '../instance/topic-route-table.js';
 import { Message, MessageExt, toMessageExt } from '../message/message.js';
-import { LatencyFaultTolerance } from './latency-fault.js';
-import { encodeMessage, messageProperties, validateMessage } from './message-encoding.js';
+import { encodeBatch, encodeMessage, messageProperties, validateMessage } from './message-encoding.js';
 import { ProducerOptions, ResolvedProducerOptions, resolveProducerOptions } from './producer-options.js';
-
-export type TransactionState = 'commit' | 'rollback' | 'unknown';
-
-/** Runs the local transaction after the half message is stored. A throw counts as 'unknown'. */
-export type LocalTransaction<T> = (message: Message, sendResult: SendResult) => Promise<T> | T;
-
-/** Answers the broker's check-back for a half message whose outcome is unknown. */
-export type TransactionChecker = (message: MessageExt) => Promise<TransactionState> | TransactionState;
-
-/** Picks a queue for an ordered send. */
-export type QueueSelector = (queues: readonly MessageQueue[], message: Message) => MessageQueue;
+import { QueueSelection, QueueSelector, selectQueueByKey } from './queue-selection.js';
+import { PendingRequests, createReply } from './request-reply.js';
+import {
+  LocalTransaction,
+  LocalTransactionExecutor,
+  TransactionChecker,
+  TransactionResult,
+  TransactionSendResult,
+  TransactionState,
+  TransactionUnknownError,
+  checkAnswerHeader,
+  endTransactionHeader,
+  isTransactionState,
+} from './transaction.js';
 
 export interface SendOptions {
   /** Ordered messages: the same key always lands on the same queue (hash of the key, 7.1). */
   shardingKey?: string;
-  /** Or an explicit selector / queue. Selector sends are never retried on another queue. */
+  /** Or a selector over the topic's publish queues. Selector sends are never retried on another queue. */
   selector?: QueueSelector;
+  /** Or an explicit queue (one attempt). */
   queue?: MessageQueue;
+  /** Budget of this send, retries included (default: the producer's sendTimeoutMs). */
   timeoutMs?: number;
 }
 
-export interface TransactionSendResult<T> {
-  sendResult: SendResult;
-  state: TransactionState;
-  /** What the local transaction returned (undefined when it threw or did not run). */
-  value: T | undefined;
-  /** The local transaction's error, rethrown by callers that want it. */
-  error: unknown;
-}
-
-const TRANSACTION_TYPE: Readonly<Record<TransactionState, number>> = {
-  commit: MessageSysFlag.TRANSACTION_COMMIT_TYPE,
-  rollback: MessageSysFlag.TRANSACTION_ROLLBACK_TYPE,
-  unknown: MessageSysFlag.TRANSACTION_NOT_TYPE,
-};
-
-/** `SelectMessageQueueByHash`: |hashCode(key) % n|. */
-export function selectQueueByKey(queues: readonly MessageQueue[], key: string): MessageQueue {
-  let index = javaStringHashCode(key) % queues.length;
-  if (index < 0) index = -index;
-  return queues[index]!;
+/** What one send puts on the wire, whatever its attempts. */
+interface PreparedSend {
+  topic: string;
+  body: Buffer;
+  kind: SendKind;
+  msgId: string;
+  header(queue: MessageQueue): SendMessageRequestHeader;
+  /** For selectors: the message as the user gave it. */
+  message: Message;
 }
 
 export class Producer implements ClientMember {
   readonly options: ResolvedProducerOptions;
   readonly group: string;
   private instance: ClientInstance | null = null;
-  private readonly faults = new LatencyFaultTolerance();
-  private readonly nextQueue = new Map<string, number>();
-  /** Routes derived from TBW102 for topics the NameServer does not know yet. */
-  private readonly derivedRoutes = new Map<string, TopicPublishInfo>();
+  private requests: PendingRequests | null = null;
+  private readonly selection: QueueSelection;
   private readonly logger: Logger;
   private checker: TransactionChecker | undefined;
 
   constructor(options: ProducerOptions) {
     this.options = resolveProducerOptions(options);
     this.group = this.options.group;
-    this.logger = childLogger(this.options.logger ?? { debug() {}, info() {}, warn() {}, error() {} }, 'producer');
+    this.logger = childLogger(this.options.logger ?? NOOP_LOGGER, 'producer');
+    this.selection = new QueueSelection(this.options.sendLatencyFaultEnable);
   }
 
-  /** Joins the client instance and announces the group to the brokers it knows. */
+  /** Joins the client instance of its clientId and heartbeats the brokers that instance knows. */
   async start(): Promise<void> {
     if (this.instance !== null) return;
     const instance = ClientInstance.acquire(this.options);
@@ -105,20 +92,24 @@ export class Producer implements ClientMember {
       throw error;
     }
     this.instance = instance;
+    this.requests = new PendingRequests(instance);
+    await instance.sendHeartbeatToAllBrokers();
   }
 
-  /** Leaves: UNREGISTER_CLIENT on every broker, then releases the instance. */
+  /** Fails pending requests, sends UNREGISTER_CLIENT to every known broker, releases the instance. */
   async shutdown(): Promise<void> {
     const instance = this.instance;
     if (instance === null) return;
     this.instance = null;
+    this.requests?.cancelAll(new MQClientError(`producer ${this.group} shut down`));
+    this.requests = null;
     instance.unregisterProducer(this.group);
     await Promise.all(
-      instance.brokers.addresses(true).map((addr) =>
+      instance.brokers.addresses(false).map((addr) =>
         instance.api
           .unregisterClient(addr, instance.clientId, { producerGroup: this.group })
           .catch((error: unknown) => {
-            this.logger.debug('unregister failed', { brokerAddr: addr, error: String(error) });
+            this.logger.warn('unregister failed', { brokerAddr: addr, error: String(error) });
           }),
       ),
     );
@@ -134,188 +125,229 @@ export class Producer implements ClientMember {
     this.checker = checker;
   }
 
-  async send(message: Message, options: SendOptions = {}): Promise<SendResult> {
-    const result = await this.sendSingle(message, messageProperties(message), 0, options, false);
-    return result!;
-  }
-
-  /** Fire and forget: one attempt, no answer from the broker. */
-  async sendOneway(message: Message, options: SendOptions = {}): Promise<void> {
-    await this.sendSingle(message, messageProperties(message), 0, options, true);
-  }
-
-  /** One SEND_BATCH_MESSAGE: same topic, no delay; each message keeps its own UNIQ_KEY (10.5). */
-  async sendBatch(messages: readonly Message[], options: SendOptions = {}): Promise<SendResult> {
-    if (messages.length === 0) throw new MQClientError('empty batch');
-    const topic = messages[0]!.topic;
-    let size = 0;
-    const entries = messages.map((message) => {
-      validateMessage(message, this.options.maxMessageSizeBytes);
-      if (message.topic !== topic) throw new MQClientError('all messages of a batch must have the same topic');
-      if (message.delayTimeLevel !== undefined && message.delayTimeLevel > 0)
-        throw new MQClientError('batches do not support delay levels');
-      const properties = messageProperties(message);
-      size += message.body.length;
-      return {
-        flag: message.flag ?? 0,
-        body: message.body,
-        properties: encodeProperties(properties),
-        uniqKey: properties[MessageConst.UNIQ_KEY]!,
-      };
-    });
-    if (size > this.options.maxMessageSizeBytes)
-      throw new MQClientError(`batch body over max size ${this.options.maxMessageSizeBytes}`);
-    const body = encodeBatchBody(entries);
-    const header = (queue: MessageQueue): SendMessageRequestHeader => ({
-      ...this.baseHeader(topic, queue.queueId, 0, 0),
-      properties: encodeProperties({ [MessageConst.WAIT]: 'true' }),
-      batch: true,
-    });
-    return (await this.sendWithRetries(topic, body, header, 'batch', options, false))!;
-  }
-
   /**
-   * Transactional send (6.1): the half message first, then the local transaction, then END_TRANSACTION
-   * with its outcome. A send stored without durability (flush/slave timeout) rolls back without running it.
+   * Sends one message and resolves when the broker answered: SEND_OK, or a "stored but not safe" status
+   * (FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE) reported as such. Retries another broker
+   * for network errors and the retriable codes of 2.1.2, within `timeoutMs`.
    */
-  async sendInTransaction<T>(message: Message, local: LocalTransaction<T>): Promise<TransactionSendResult<T>> {
-    const properties = messageProperties({ ...message, delayTimeLevel: undefined });
-    properties[MessageConst.TRAN_MSG] = 'true';
-    properties[MessageConst.PGROUP] = this.group;
-    const sendResult = (await this.sendSingle(
-      message,
-      properties,
-      MessageSysFlag.TRANSACTION_PREPARED_TYPE,
-      {},
-      false,
-    ))!;
-    let state: TransactionState = 'rollback';
-    let value: T | undefined;
-    let error: unknown;
-    if (sendResult.sendStatus === 'SEND_OK') {
-      try {
-        value = await local(message, sendResult);
-        state = 'commit';
-      } catch (thrown) {
-        error = thrown;
-        state = thrown instanceof TransactionUnknownError ? 'unknown' : 'rollback';
-      }
-    }
-    await this.endTransaction(sendResult, state, error);
-    return { sendResult, state, value, error };
+  async send(message: Message, options: SendOptions = {}): Promise<SendResult> {
+    const prepared = this.prepareSingle(message, messageProperties(message), 0);
+    return this.sendWithRetries(prepared, options);
   }
 
-  private async endTransaction(sendResult: SendResult, state: TransactionState, error: unknown): Promise<void> {
+  /** Fire and forget: one attempt, resolved once written; the broker sends no answer. */
+  async sendOneway(message: Message, options: SendOptions = {}): Promise<void> {
+    const prepared = this.prepareSingle(message, messageProperties(message), 0);
     const instance = this.started();
-    const addr = instance.brokers.master(sendResult.messageQueue.brokerName);
-    if (addr === undefined) throw new MQClientError(`no master for broker ${sendResult.messageQueue.brokerName}`);
-    await instance.api.endTransaction(
+    const info = await this.publishInfo(prepared.topic);
+    const queue =
+      this.pinnedQueue(info, prepared, options) ?? this.selection.select(prepared.topic, info.queues, undefined);
+    const addr = this.masterAddress(instance, queue);
+    await instance.api.sendMessageOneway(
       addr,
       {
-        producerGroup: this.group,
-        tranStateTableOffset: sendResult.queueOffset,
-        commitLogOffset: decodeOffsetMsgId(sendResult.offsetMsgId).physicalOffset,
-        commitOrRollback: TRANSACTION_TYPE[state],
-        fromTransactionCheck: false,
-        msgId: sendResult.msgId,
-        transactionId: sendResult.transactionId ?? sendResult.msgId,
-        topic: sendResult.messageQueue.topic,
+        brokerName: queue.brokerName,
+        header: prepared.header(queue),
+        body: prepared.body,
+        kind: prepared.kind,
+        msgId: prepared.msgId,
       },
-      error === undefined ? null : String(error instanceof Error ? error.message : error),
+      options.timeoutMs ?? this.options.sendTimeoutMs,
     );
   }
 
-  /** CHECK_TRANSACTION_STATE from a broker: ask the checker, answer with END_TRANSACTION (6.5). */
-  checkTransaction(request: RemotingCommand, brokerAddr: string): void {
-    const checker = this.checker;
-    if (checker === undefined || request.body === null) return;
-    const header = CHECK_TRANSACTION_STATE_REQUEST_HEADER.decode(request.extFields);
-    const stored = decodeStoredMessage(request.body);
-    const message = toMessageExt(stored, this.started().brokers.brokerNameOf(brokerAddr) ?? '');
-    void (async () => {
-      let state: TransactionState;
+  /**
+   * One SEND_BATCH_MESSAGE: same topic and WAIT flag, no delay level, each message with its own UNIQ_KEY
+   * (10.5). SendResult.msgId joins the UNIQ_KEYs with commas, offsetMsgId the broker's offset ids.
+   */
+  async sendBatch(messages: readonly Message[], options: SendOptions = {}): Promise<SendResult> {
+    const batch = encodeBatch(messages, this.options.maxMessageSizeBytes);
+    const topic = messages[0]!.topic;
+    return this.sendWithRetries(
+      {
+        topic,
+        body: batch.body,
+        kind: 'batch',
+        msgId: batch.uniqKeys.join(','),
+        message: messages[0]!,
+        header: (queue) => ({
+          ...this.baseHeader(topic, queue.queueId, 0, 0),
+          properties: batch.headerProperties,
+          batch: true,
+        }),
+      },
+      options,
+    );
+  }
+
+  /**
+   * Transactional send, Java `sendMessageInTransaction` (6.1): the half message (DELAY dropped, TRAN_MSG and
+   * PGROUP set, sysFlag prepared) is sent like a normal message; if it was stored with SEND_OK, `execute`
+   * runs and its answer ('commit' | 'rollback' | 'unknown'; a throw is 'unknown') goes to the broker as a
+   * oneway END_TRANSACTION. Other send statuses roll back without running `execute`.
+   */
+  async sendMessageInTransaction(message: Message, execute: LocalTransactionExecutor): Promise<TransactionResult> {
+    const sendResult = await this.sendHalf(message);
+    let state: TransactionState = 'rollback';
+    let error: unknown;
+    if (sendResult.sendStatus === 'SEND_OK') {
       try {
-        state = await checker(message);
-      } catch (error) {
-        this.logger.warn('transaction checker failed; answering unknown', {
-          msgId: message.msgId,
-          error: String(error),
-        });
+        const answer: unknown = await execute(message, sendResult);
+        state = isTransactionState(answer) ? answer : 'unknown';
+        if (!isTransactionState(answer))
+          this.logger.warn('local transaction returned no state; answering unknown', { msgId: sendResult.msgId });
+      } catch (thrown) {
+        error = thrown;
         state = 'unknown';
       }
+    }
+    await this.endTransaction(sendResult, state, error);
+    return { sendResult, state, error };
+  }
+
+  /**
+   * Transactional send whose outcome follows `local`'s result: a value commits, a throw rolls back, a
+   * TransactionUnknownError leaves the decision to the check-back. The value and error are returned.
+   */
+  async sendInTransaction<T>(message: Message, local: LocalTransaction<T>): Promise<TransactionSendResult<T>> {
+    let value: T | undefined;
+    let failure: unknown;
+    const result = await this.sendMessageInTransaction(message, async (sent, sendResult) => {
       try {
-        await this.started().api.endTransaction(
-          brokerAddr,
-          {
-            producerGroup: this.group,
-            tranStateTableOffset: header.tranStateTableOffset ?? 0,
-            commitLogOffset: header.commitLogOffset ?? stored.commitLogOffset,
-            commitOrRollback: TRANSACTION_TYPE[state],
-            fromTransactionCheck: true,
-            msgId: message.msgId,
-            transactionId: header.transactionId ?? message.msgId,
-            topic: message.topic,
-          },
-          null,
-        );
-      } catch (error) {
-        this.logger.warn('END_TRANSACTION after check failed', { msgId: message.msgId, error: String(error) });
+        value = await local(sent, sendResult);
+        return 'commit';
+      } catch (thrown) {
+        failure = thrown;
+        return thrown instanceof TransactionUnknownError ? 'unknown' : 'rollback';
       }
-    })();
+    });
+    return { ...result, error: result.error ?? failure, value };
   }
 
   /**
    * Request-reply (10.6): sends `message` with CORRELATION_ID / REPLY_TO_CLIENT / TTL and resolves with the
-   * reply a responder sends back with `createReply` + `sendReply`.
+   * reply a responder sends back (`reply`, or `createReply` + `sendReply`); SendTimeoutError after
+   * `timeoutMs`.
    */
-  async request(message: Message, timeoutMs = 3000, options: SendOptions = {}): Promise<MessageExt> {
+  async request(
+    message: Message,
+    timeoutMs = this.options.sendTimeoutMs,
+    options: SendOptions = {},
+  ): Promise<MessageExt> {
     const instance = this.started();
-    const correlationId = randomUUID();
+    const requests = this.requests!;
+    const startedAt = Date.now();
+    validateMessage(message, this.options.maxMessageSizeBytes);
     const properties = messageProperties(message);
-    properties[MessageConst.CORRELATION_ID] = correlationId;
+    // The broker must know this client's channel before the reply comes: route first, then heartbeat.
+    await this.publishInfo(message.topic);
+    await instance.sendHeartbeatToAllBrokers();
+    const remaining = Math.max(1, timeoutMs - (Date.now() - startedAt));
+    const pending = requests.open(message.topic, remaining);
+    properties[MessageConst.CORRELATION_ID] = pending.correlationId;
     properties[MessageConst.REPLY_TO_CLIENT] = instance.clientId;
     properties[MessageConst.TTL] = String(timeoutMs);
-    // The broker must know this client's channel before the reply comes: heartbeat first.
-    await instance.sendHeartbeatToAllBrokers();
-    const reply = new Promise<MessageExt>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        instance.replyWaiters.delete(correlationId);
-        reject(
-          new RemotingTimeoutError(
-            `no reply within ${timeoutMs} ms to ${message.topic} (correlation ${correlationId})`,
-          ),
-        );
-      }, timeoutMs);
-      instance.replyWaiters.set(correlationId, (stored) => {
-        clearTimeout(timer);
-        instance.replyWaiters.delete(correlationId);
-        resolve(toMessageExt(stored, ''));
-      });
-    });
-    try {
-      await this.sendSingle(
-        message,
-        properties,
-        0,
-        { ...options, timeoutMs: Math.min(timeoutMs, this.options.sendTimeoutMs) },
-        false,
-      );
-    } catch (error) {
-      instance.replyWaiters.delete(correlationId);
-      throw error;
-    }
+    const sendOptions = { ...options, timeoutMs: Math.min(remaining, options.timeoutMs ?? this.options.sendTimeoutMs) };
+    const sending = (async () => this.sendWithRetries(this.prepareSingle(message, properties, 0), sendOptions))().catch(
+      (error: unknown) => {
+        pending.cancel(error instanceof Error ? error : new MQClientError(String(error)));
+        throw error;
+      },
+    );
+    // Both are awaited together: the reply may arrive before the send's own answer.
+    const [, reply] = await Promise.all([sending, pending.reply]);
     return reply;
   }
 
   /** Sends a reply built with `createReply` (SEND_REPLY_MESSAGE_V2; the broker pushes it to the requester). */
-  async sendReply(reply: Message): Promise<SendResult> {
-    const properties = messageProperties(reply, true);
-    const encoded = encodeMessage(reply, properties, { ...this.options, compress: true });
-    const header = (queue: MessageQueue): SendMessageRequestHeader => ({
-      ...this.baseHeader(reply.topic, queue.queueId, encoded.sysFlag, reply.flag ?? 0),
-      properties: encodeProperties(properties),
-    });
-    return (await this.sendWithRetries(reply.topic, encoded.body, header, 'reply', {}, false))!;
+  async sendReply(reply: Message, options: Pick<SendOptions, 'timeoutMs'> = {}): Promise<SendResult> {
+    const prepared = this.prepareSingle(reply, messageProperties(reply, true), 0);
+    return this.sendWithRetries({ ...prepared, kind: 'reply' }, options);
+  }
+
+  /** The responder side in one call: answers `request` (a message sent by `request()`) with `body`. */
+  async reply(
+    request: MessageExt,
+    body: Buffer,
+    properties: Readonly<Record<string, string>> = {},
+  ): Promise<SendResult> {
+    return this.sendReply(createReply(request, body, properties));
+  }
+
+  /** The topic's publish queues in TopicPublishInfo order (what selectors receive). */
+  async fetchPublishMessageQueues(topic: string): Promise<MessageQueue[]> {
+    return [...(await this.publishInfo(topic)).queues];
+  }
+
+  /** CHECK_TRANSACTION_STATE from a broker (via the instance): ask the checker, answer END_TRANSACTION. */
+  checkTransaction(request: RemotingCommand, brokerAddr: string): void {
+    const checker = this.checker;
+    if (checker === undefined) {
+      this.logger.warn('transaction check-back but no checker is set', { group: this.group, brokerAddr });
+      return;
+    }
+    if (request.body === null) return;
+    const instance = this.started();
+    const header = CHECK_TRANSACTION_STATE_REQUEST_HEADER.decode(request.extFields);
+    const message = toMessageExt(decodeStoredMessage(request.body), instance.brokers.brokerNameOf(brokerAddr) ?? '');
+    void this.answerCheck(instance, checker, header, message, brokerAddr);
+  }
+
+  private async answerCheck(
+    instance: ClientInstance,
+    checker: TransactionChecker,
+    header: ReturnType<typeof CHECK_TRANSACTION_STATE_REQUEST_HEADER.decode>,
+    message: MessageExt,
+    brokerAddr: string,
+  ): Promise<void> {
+    let state: TransactionState = 'unknown';
+    let remark: string | null = null;
+    try {
+      const answer: unknown = await checker(message);
+      if (isTransactionState(answer)) state = answer;
+    } catch (error) {
+      remark = errorText(error);
+      this.logger.warn('transaction checker failed; answering unknown', { msgId: message.msgId, error: remark });
+    }
+    try {
+      await instance.api.endTransaction(brokerAddr, checkAnswerHeader(this.group, header, message, state), remark);
+    } catch (error) {
+      this.logger.warn('END_TRANSACTION after a check failed', {
+        msgId: message.msgId,
+        brokerAddr,
+        error: String(error),
+      });
+    }
+  }
+
+  private async sendHalf(message: Message): Promise<SendResult> {
+    const properties = messageProperties({ ...message, delayTimeLevel: undefined });
+    properties[MessageConst.TRAN_MSG] = 'true';
+    properties[MessageConst.PGROUP] = this.group;
+    return this.sendWithRetries(this.prepareSingle(message, properties, MessageSysFlag.TRANSACTION_PREPARED_TYPE), {});
+  }
+
+  /** END_TRANSACTION (oneway) to the master that stored the half message; a failure is logged, not thrown. */
+  private async endTransaction(sendResult: SendResult, state: TransactionState, error: unknown): Promise<void> {
+    const instance = this.started();
+    const brokerName = sendResult.messageQueue.brokerName;
+    const addr = instance.brokers.master(brokerName);
+    try {
+      if (addr === undefined) throw new MQClientError(`no master address for broker ${brokerName}`);
+      await instance.api.endTransaction(
+        addr,
+        endTransactionHeader(this.group, sendResult, state),
+        error === undefined ? null : errorText(error),
+      );
+    } catch (failure) {
+      // Java logs and returns: the broker will check the half message back.
+      this.logger.warn('END_TRANSACTION failed; the broker will check back', {
+        msgId: sendResult.msgId,
+        state,
+        brokerAddr: addr,
+        error: String(failure),
+      });
+    }
   }
 
   private started(): ClientInstance {
@@ -339,14 +371,10 @@ export class Producer implements ClientMember {
     };
   }
 
-  private async sendSingle(
-    message: Message,
-    properties: Record<string, string>,
-    extraSysFlag: number,
-    options: SendOptions,
-    oneway: boolean,
-  ): Promise<SendResult | undefined> {
+  /** Validates and encodes a single message once; every attempt reuses the body and UNIQ_KEY. */
+  private prepareSingle(message: Message, properties: Record<string, string>, extraSysFlag: number): PreparedSend {
     validateMessage(message, this.options.maxMessageSizeBytes);
+    this.started();
     const encoded = encodeMessage(message, properties, { ...this.options, compress: true });
     let reconsumeTimes = 0;
     let maxReconsumeTimes: number | undefined;
@@ -362,94 +390,111 @@ export class Producer implements ClientMember {
       delete properties[MessageConst.MAX_RECONSUME_TIMES];
     }
     const propertiesText = encodeProperties(properties);
-    const header = (queue: MessageQueue): SendMessageRequestHeader => ({
-      ...this.baseHeader(message.topic, queue.queueId, encoded.sysFlag | extraSysFlag, message.flag ?? 0),
-      properties: propertiesText,
-      reconsumeTimes,
-      maxReconsumeTimes,
-    });
-    return this.sendWithRetries(message.topic, encoded.body, header, 'single', options, oneway);
+    return {
+      topic: message.topic,
+      body: encoded.body,
+      kind: properties[MessageConst.MSG_TYPE] === 'reply' ? 'reply' : 'single',
+      msgId: properties[MessageConst.UNIQ_KEY]!,
+      message,
+      header: (queue) => ({
+        ...this.baseHeader(message.topic, queue.queueId, encoded.sysFlag | extraSysFlag, message.flag ?? 0),
+        properties: propertiesText,
+        reconsumeTimes,
+        ...(maxReconsumeTimes === undefined ? {} : { maxReconsumeTimes }),
+      }),
+    };
   }
 
-  private async sendWithRetries(
-    topic: string,
-    body: Buffer,
-    header: (queue: MessageQueue) => SendMessageRequestHeader,
-    kind: 'single' | 'batch' | 'reply',
-    options: SendOptions,
-    oneway: boolean,
-  ): Promise<SendResult | undefined> {
+  private pinnedQueue(info: TopicPublishInfo, prepared: PreparedSend, options: SendOptions): MessageQueue | undefined {
+    if (options.queue !== undefined) return options.queue;
+    if (options.selector !== undefined) {
+      const queue = options.selector(info.queues, prepared.message);
+      if (queue === undefined) throw new MQClientError(`the selector chose no queue of ${prepared.topic}`);
+      return queue;
+    }
+    if (options.shardingKey !== undefined) return selectQueueByKey(info.queues, options.shardingKey);
+    return undefined;
+  }
+
+  private masterAddress(instance: ClientInstance, queue: MessageQueue): string {
+    const addr = instance.brokers.master(queue.brokerName);
+    if (addr === undefined)
+      throw new MQClientError(`the broker[${queue.brokerName}] not exist or has no master`, { retriable: true });
+    return addr;
+  }
+
+  /** The sync send algorithm of 10.2: up to 1 + retries attempts while the budget lasts. */
+  private async sendWithRetries(prepared: PreparedSend, options: SendOptions): Promise<SendResult> {
     const instance = this.started();
     const timeoutMs = options.timeoutMs ?? this.options.sendTimeoutMs;
-    const deadline = Date.now() + timeoutMs;
-    const info = await this.publishInfo(topic);
-    const pinned =
-      options.queue ??
-      (options.selector ? options.selector(info.queues, { topic, body }) : undefined) ??
-      (options.shardingKey !== undefined ? selectQueueByKey(info.queues, options.shardingKey) : undefined);
-    const attempts = pinned !== undefined || oneway ? 1 : 1 + this.options.retryTimesWhenSendFailed;
+    const startedAt = Date.now();
+    const info = await this.publishInfo(prepared.topic);
+    const pinned = this.pinnedQueue(info, prepared, options);
+    const attempts = pinned === undefined ? 1 + this.options.retryTimesWhenSendFailed : 1;
     let lastBroker: string | undefined;
     let lastError: unknown;
+    let budgetSpent = false;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) break;
-      const queue = pinned ?? this.selectQueue(topic, info, lastBroker);
-      const addr = instance.brokers.master(queue.brokerName);
-      if (addr === undefined) {
-        lastError = new MQClientError(`no master address for broker ${queue.brokerName}`);
-        lastBroker = queue.brokerName;
-        continue;
+      const remaining = timeoutMs - (Date.now() - startedAt);
+      if (remaining <= 0) {
+        budgetSpent = true;
+        break;
       }
-      const started = Date.now();
+      const queue = pinned ?? this.selection.select(prepared.topic, info.queues, lastBroker);
+      const attemptStarted = Date.now();
       try {
+        const addr = this.masterAddress(instance, queue);
         const result = await instance.api.sendMessage(
           addr,
-          queue.brokerName,
-          header(queue),
-          body,
-          kind,
+          {
+            brokerName: queue.brokerName,
+            header: prepared.header(queue),
+            body: prepared.body,
+            kind: prepared.kind,
+            msgId: prepared.msgId,
+          },
           remaining,
-          oneway,
         );
-        if (this.options.sendLatencyFaultEnable) this.faults.update(queue.brokerName, Date.now() - started, false);
+        this.selection.record(queue.brokerName, Date.now() - attemptStarted, false);
+        if (
+          result.sendStatus !== 'SEND_OK' &&
+          this.options.retryAnotherBrokerWhenNotStoreOK &&
+          attempt + 1 < attempts
+        ) {
+          lastBroker = queue.brokerName;
+          lastError = new MQClientError(`stored without durability: ${result.sendStatus}`);
+          continue;
+        }
         return result;
       } catch (error) {
         lastError = error;
         lastBroker = queue.brokerName;
-        if (this.options.sendLatencyFaultEnable) this.faults.update(queue.brokerName, Date.now() - started, true);
-        if (!isRetriable(error)) throw error;
-        this.logger.debug('send failed, retrying on another broker', {
-          topic,
+        // Broker answers say the broker is alive: only network and client failures isolate it.
+        this.selection.record(queue.brokerName, Date.now() - attemptStarted, !(error instanceof MQBrokerError));
+        if (error instanceof MQBrokerError && !error.retriable) throw error;
+        if (!(error instanceof RemotingError)) throw error;
+        this.logger.debug('send attempt failed', {
+          topic: prepared.topic,
           brokerName: queue.brokerName,
           attempt,
           error: String(error),
         });
       }
     }
-    if (lastError instanceof Error && lastError instanceof RemotingError) throw lastError;
-    throw new MQClientError(`send to ${topic} failed within ${timeoutMs} ms: ${String(lastError ?? 'timeout')}`, {
-      cause: lastError,
-    });
+    if (budgetSpent || lastError === undefined) {
+      throw new SendTimeoutError(
+        `send to ${prepared.topic} used up its ${timeoutMs} ms budget${lastError === undefined ? '' : `; last failure: ${errorText(lastError)}`}`,
+        { cause: lastError },
+      );
+    }
+    throw lastError;
   }
 
-  /**
-   * Route of the topic; for a new topic, TBW102's brokers so an auto-create broker makes it (10.4). The
-   * derived route is kept, like Java's topicPublishInfoTable, so sends go on while NameServers are down.
-   */
+  /** The topic's publish info; for a topic without route, TBW102's brokers so one auto-creates it (10.4). */
   private async publishInfo(topic: string): Promise<TopicPublishInfo> {
     const instance = this.started();
-    let info: TopicPublishInfo | undefined;
-    try {
-      info = await instance.publishInfo(topic);
-    } catch (error) {
-      const fallback = this.derivedRoutes.get(topic);
-      if (fallback !== undefined) return fallback;
-      throw error;
-    }
-    if (info !== undefined && info.queues.length > 0) {
-      this.derivedRoutes.delete(topic);
-      return info;
-    }
+    const info = await instance.publishInfo(topic);
+    if (info !== undefined && info.queues.length > 0) return info;
     const template = await instance.topicRoute(AUTO_CREATE_TOPIC_KEY_TOPIC);
     if (template !== undefined) {
       const route: TopicRouteData = {
@@ -461,68 +506,14 @@ export class Producer implements ClientMember {
         })),
       };
       const derived = publishInfoOf(topic, route);
-      if (derived.queues.length > 0 && route.brokerDatas.some((b) => masterAddr(b) !== undefined)) {
-        this.derivedRoutes.set(topic, derived);
-        return derived;
-      }
+      if (derived.queues.length > 0 && route.brokerDatas.some((b) => masterAddr(b) !== undefined)) return derived;
     }
-    throw new TopicRouteError(`no route for topic ${topic} (not created, and no broker auto-creates it)`);
-  }
-
-  /** Round robin over the topic's queues, skipping avoided brokers and the broker that just failed. */
-  private selectQueue(topic: string, info: TopicPublishInfo, avoid: string | undefined): MessageQueue {
-    const queues = info.queues;
-    let start = this.nextQueue.get(topic) ?? Math.floor(Math.random() * queues.length);
-    for (let i = 0; i < queues.length; i++) {
-      const queue = queues[(start + i) % queues.length]!;
-      if (queue.brokerName === avoid) continue;
-      if (this.options.sendLatencyFaultEnable && !this.faults.isAvailable(queue.brokerName)) continue;
-      this.nextQueue.set(topic, start + i + 1);
-      return queue;
-    }
-    for (let i = 0; i < queues.length; i++) {
-      const queue = queues[(start + i) % queues.length]!;
-      if (queue.brokerName !== avoid || i === queues.length - 1) {
-        start = start + i + 1;
-        this.nextQueue.set(topic, start);
-        return queue;
-      }
-    }
-    return queues[start % queues.length]!;
+    throw new TopicRouteError(
+      `No route info of this topic: ${topic} (not created, and no broker auto-creates it through ${AUTO_CREATE_TOPIC_KEY_TOPIC})`,
+    );
   }
 }
 
-/** Thrown by a local transaction to leave the outcome to the broker's check-back. */
-export class TransactionUnknownError extends MQClientError {
-  override name = 'TransactionUnknownError';
-}
-
-function isRetriable(error: unknown): boolean {
-  if (error instanceof MQBrokerError) return error.retriable;
-  return (
-    error instanceof RemotingConnectError ||
-    error instanceof RemotingTimeoutError ||
-    (error instanceof RemotingError && error.responseCode === undefined)
-  );
-}
-
-/** The reply to a request message: same correlation, sent to `<CLUSTER>_REPLY_TOPIC` (10.6). */
-export function createReply(request: MessageExt, body: Buffer, properties: Record<string, string> = {}): Message {
-  const cluster = request.properties[MessageConst.CLUSTER];
-  const correlationId = request.properties[MessageConst.CORRELATION_ID];
-  const replyTo = request.properties[MessageConst.REPLY_TO_CLIENT];
-  if (cluster === undefined || correlationId === undefined || replyTo === undefined) {
-    throw new MQClientError('not a request message: CLUSTER, CORRELATION_ID or REPLY_TO_CLIENT is missing');
-  }
-  return {
-    topic: replyTopic(cluster),
-    body,
-    properties: {
-      ...properties,
-      [MessageConst.CORRELATION_ID]: correlationId,
-      [MessageConst.REPLY_TO_CLIENT]: replyTo,
-      [MessageConst.TTL]: request.properties[MessageConst.TTL] ?? '3000',
-      [MessageConst.MSG_TYPE]: 'reply',
-    },
-  };
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
