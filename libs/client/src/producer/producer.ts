@@ -71,6 +71,8 @@ export class Producer implements ClientMember {
   private instance: ClientInstance | null = null;
   private requests: PendingRequests | null = null;
   private readonly selection: QueueSelection;
+  /** Routes derived from TBW102 for topics the NameServer does not know yet. */
+  private readonly derivedRoutes = new Map<string, TopicPublishInfo>();
   private readonly logger: Logger;
   private checker: TransactionChecker | undefined;
 
@@ -490,11 +492,24 @@ export class Producer implements ClientMember {
     throw lastError;
   }
 
-  /** The topic's publish info; for a topic without route, TBW102's brokers so one auto-creates it (10.4). */
+  /**
+   * The topic's publish info; for a topic without route, TBW102's brokers so one auto-creates it (10.4).
+   * The derived route is kept, like Java's topicPublishInfoTable, so sends go on while NameServers are down.
+   */
   private async publishInfo(topic: string): Promise<TopicPublishInfo> {
     const instance = this.started();
-    const info = await instance.publishInfo(topic);
-    if (info !== undefined && info.queues.length > 0) return info;
+    let info: TopicPublishInfo | undefined;
+    try {
+      info = await instance.publishInfo(topic);
+    } catch (error) {
+      const fallback = this.derivedRoutes.get(topic);
+      if (fallback !== undefined) return fallback;
+      throw error;
+    }
+    if (info !== undefined && info.queues.length > 0) {
+      this.derivedRoutes.delete(topic);
+      return info;
+    }
     const template = await instance.topicRoute(AUTO_CREATE_TOPIC_KEY_TOPIC);
     if (template !== undefined) {
       const route: TopicRouteData = {
@@ -506,7 +521,10 @@ export class Producer implements ClientMember {
         })),
       };
       const derived = publishInfoOf(topic, route);
-      if (derived.queues.length > 0 && route.brokerDatas.some((b) => masterAddr(b) !== undefined)) return derived;
+      if (derived.queues.length > 0 && route.brokerDatas.some((b) => masterAddr(b) !== undefined)) {
+        this.derivedRoutes.set(topic, derived);
+        return derived;
+      }
     }
     throw new TopicRouteError(
       `No route info of this topic: ${topic} (not created, and no broker auto-creates it through ${AUTO_CREATE_TOPIC_KEY_TOPIC})`,
