@@ -183,8 +183,17 @@ export class MappedFile {
     const cached = this.readCached(pos, length);
     if (cached !== undefined) return cached;
     if (this.destroyed) return undefined;
-    if (pos + length > this.committedPosition) {
-      return pos + length <= this.wrotePosition ? this.copyFromBlocks(pos, length) : undefined;
+    const committed = this.committedPosition;
+    if (pos + length > committed) {
+      if (pos + length > this.wrotePosition) return undefined;
+      const copied = this.copyFromBlocks(pos, length);
+      if (copied !== undefined || pos >= committed) return copied;
+      // The head is on disk only (loaded at startup, or its block evicted), the tail in write blocks only.
+      const head = await this.read(pos, committed - pos);
+      const tail = this.copyFromBlocks(committed, pos + length - committed);
+      if (head !== undefined && tail !== undefined) return Buffer.concat([head, tail]);
+      // The tail got committed and evicted meanwhile: it is on disk now.
+      return this.committedPosition >= pos + length ? this.read(pos, length) : undefined;
     }
     this.refs++;
     try {
