@@ -6,6 +6,7 @@ import {
   MessageConst,
   MessageExt as StoredMessage,
   MessageQueue,
+  clearCompressed,
   decompressBody,
   groupOfRetryOrDlqTopic,
   isCompressed,
@@ -58,7 +59,8 @@ export interface MessageExt {
 /** Builds the consumer view of a stored record pulled from `brokerName`. */
 export function toMessageExt(stored: StoredMessage, brokerName: string): MessageExt {
   const properties = stored.properties;
-  const body = isCompressed(stored.sysFlag) ? decompressBody(stored.body, stored.sysFlag) : stored.body;
+  const compressed = isCompressed(stored.sysFlag);
+  const body = compressed ? decompressBody(stored.body, stored.sysFlag) : stored.body;
   let topic = stored.topic;
   const retryTopic = properties[MessageConst.RETRY_TOPIC];
   if (retryTopic !== undefined && isRetryTopic(topic) && groupOfRetryOrDlqTopic(topic) !== undefined)
@@ -79,7 +81,8 @@ export function toMessageExt(stored: StoredMessage, brokerName: string): Message
     bornHost: stored.bornHost,
     storeTimestamp: stored.storeTimestamp,
     storeHost: stored.storeHost,
-    sysFlag: stored.sysFlag,
+    // The body is inflated, so the flag no longer says compressed (4.4).
+    sysFlag: compressed ? clearCompressed(stored.sysFlag) : stored.sysFlag,
     flag: stored.flag,
     preparedTransactionOffset: stored.preparedTransactionOffset,
     bodyCRC: stored.bodyCRC,
