@@ -188,7 +188,9 @@ export class ScheduleMessageService implements BrokerService {
           if (this.stopped) return 'idle';
         }
       }
-      // Entries without a readable record (removed by retention) are passed over.
+      // The consume queue could not be read here: try again at the same offset (as Java).
+      if (result.status === GetMessageStatus.OFFSET_FOUND_NULL) return PUT_RETRY_MS;
+      // Entries whose record is gone (retention) are passed over.
       if (result.nextBeginOffset <= offset) break;
       offset = result.nextBeginOffset;
       this.advance(level, offset);

@@ -97,7 +97,8 @@ export class TransactionCheckService implements BrokerService {
     scan: while (offset < max) {
       const result = await store.getMessage(TRANS_CHECK_GROUP, TRANS_HALF_TOPIC, 0, offset, BATCH);
       if (result.status !== GetMessageStatus.FOUND) {
-        if (result.nextBeginOffset <= offset) break;
+        // An unreadable consume queue is retried next pass; records removed by retention are passed over.
+        if (result.status === GetMessageStatus.OFFSET_FOUND_NULL || result.nextBeginOffset <= offset) break;
         offset = result.nextBeginOffset;
         if (contiguous) progress = offset;
         continue;

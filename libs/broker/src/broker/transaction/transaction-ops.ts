@@ -119,7 +119,7 @@ export class TransactionOps {
           }
         }
       }
-      if (result.nextBeginOffset <= offset) break;
+      if (result.status === GetMessageStatus.OFFSET_FOUND_NULL || result.nextBeginOffset <= offset) break;
       offset = result.nextBeginOffset;
     }
     this.nextOpOffset = offset;
