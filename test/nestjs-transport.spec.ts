@@ -103,7 +103,7 @@ describe('Nest transport end to end', () => {
   beforeAll(async () => {
     @Module({
       imports: [
-        RocketMQModule.forRoot({ namesrvAddr: broker.namesrvAddr, producerGroup: uniq('pg'), requestTimeoutMs: 5000 }),
+        RocketMQModule.forRoot({ namesrvAddr: broker.namesrvAddr, producerGroup: uniq('pg'), replyTimeoutMs: 5000 }),
       ],
       controllers: [OrderController],
       providers: [Emitter],

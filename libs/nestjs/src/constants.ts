@@ -8,11 +8,12 @@ export const ROCKETMQ_IDEMPOTENCY_STORE = Symbol('ROCKETMQ_IDEMPOTENCY_STORE');
 /** Reflect metadata keys of our decorators. */
 export const TOPIC_METADATA = 'rocketnest:topic';
 export const TAG_METADATA = 'rocketnest:tag';
+export const HANDLER_OPTIONS_METADATA = 'rocketnest:handler-options';
 export const TRANSACTIONAL_MESSAGE_METADATA = 'rocketnest:transactional-message';
 export const TRANSACTION_CHECK_METADATA = 'rocketnest:transaction-check';
 export const IDEMPOTENT_METADATA = 'rocketnest:idempotent';
 
 /** Message property naming how the body is encoded. */
 export const CONTENT_TYPE_PROPERTY = 'content-type';
-/** Reply property carrying a handler's error to the requester. */
+/** Reply property carrying a handler's error to the requester (JSON). */
 export const ERROR_PROPERTY = 'rn-error';

@@ -1,8 +1,8 @@
 /**
  * ClientRocketMQ: the producer side (NESTJS.md F2, "Client and module"). `emit(pattern, data)` sends and
- * yields the SendResult; `send(pattern, data)` is request-reply and yields the decoded reply; explicit
- * transactional sends go through `sendInTransaction`. The body is the payload itself (no envelope), its
- * encoding named in the `content-type` property.
+ * yields the SendResult; `send(pattern, data)` is request-reply and yields the decoded reply (or errors
+ * with RocketMQReplyError / a timeout); `sendInTransaction` is the explicit transactional send. The body
+ * is the payload itself (no envelope), its encoding named in the `content-type` property.
  */
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import {
@@ -18,36 +18,46 @@ import {
 import { CONTENT_TYPE_PROPERTY, ERROR_PROPERTY } from '../constants.js';
 import { RocketMQReplyError } from '../exceptions.js';
 import { nestLogger } from '../nest-logger.js';
-import { RocketMQEmitPattern, defaultPatternToTopic } from '../pattern.js';
+import { RocketMQEmitPattern, toEmitDestination } from '../pattern.js';
+import { encodeBody } from '../serialization/body-codec.js';
 import {
-  BodyDeserializer,
-  BodySerializer,
-  defaultDeserializer,
-  encodeBody,
-  resolveSerializer,
-} from '../serialization/body-codec.js';
-import type { ClientRocketMQOptions } from './client-rocketmq-options.js';
+  ClientRocketMQOptions,
+  ResolvedClientRocketMQOptions,
+  resolveClientRocketMQOptions,
+} from './client-rocketmq-options.js';
 
 export type RocketMQClientStatus = 'connected' | 'disconnected';
 
+/** A message ready to send, with its routing options. */
+export interface OutgoingMessage {
+  message: Message;
+  options: SendOptions;
+}
+
 export class ClientRocketMQ extends ClientProxy<Record<never, never>, RocketMQClientStatus> {
+  readonly options: ResolvedClientRocketMQOptions;
   readonly producer: Producer;
-  private readonly bodySerializer: BodySerializer;
-  private readonly bodyDeserializer: BodyDeserializer;
   private connecting: Promise<void> | null = null;
 
-  constructor(readonly options: ClientRocketMQOptions) {
+  constructor(options: ClientRocketMQOptions) {
     super();
+    this.options = resolveClientRocketMQOptions(options);
+    const {
+      producerGroup,
+      serializer: _serializer,
+      deserializer: _deserializer,
+      replyTimeoutMs: _replyTimeoutMs,
+      patternToTopic: _patternToTopic,
+      ...producerOptions
+    } = this.options;
     this.producer = new Producer({
-      ...options,
-      group: options.producerGroup,
+      ...producerOptions,
+      group: producerGroup,
       logger: options.logger ?? nestLogger('ClientRocketMQ'),
     });
-    this.bodySerializer = resolveSerializer(options.serializer);
-    this.bodyDeserializer = options.deserializer ?? defaultDeserializer;
   }
 
-  /** Starts the producer once; every send awaits it. */
+  /** Starts the producer once; every send awaits it (Nest calls it before each emit/send). */
   connect(): Promise<void> {
     this.connecting ??= this.producer.start().then(
       () => this._status$.next('connected'),
@@ -60,13 +70,19 @@ export class ClientRocketMQ extends ClientProxy<Record<never, never>, RocketMQCl
   }
 
   async close(): Promise<void> {
-    const wasConnected = this.connecting !== null;
+    const connecting = this.connecting;
     this.connecting = null;
+    if (connecting === null) return;
+    try {
+      await connecting;
+    } catch {
+      return; // never started: nothing to shut down
+    }
     await this.producer.shutdown();
-    if (wasConnected) this._status$.next('disconnected');
+    this._status$.next('disconnected');
   }
 
-  unwrap<T>(): T {
+  unwrap<T = Producer>(): T {
     return this.producer as T;
   }
 
@@ -76,23 +92,30 @@ export class ClientRocketMQ extends ClientProxy<Record<never, never>, RocketMQCl
   }
 
   /** Builds the message for a pattern and payload. */
-  toMessage(pattern: unknown, data: unknown): { message: Message; options: SendOptions } {
-    const destination = this.destination(pattern);
-    const encoded = encodeBody(data, this.bodySerializer);
+  toMessage(pattern: unknown, data: unknown): OutgoingMessage {
+    const destination = toEmitDestination(pattern, this.options.patternToTopic);
+    const encoded = encodeBody(data, this.options.serializer);
+    const properties: Record<string, string> = { ...destination.properties };
+    if (encoded.contentType !== undefined) properties[CONTENT_TYPE_PROPERTY] = encoded.contentType;
+    const tag = destination.tag;
     return {
       message: {
         topic: destination.topic,
         body: encoded.body,
-        tags: destination.tag === undefined || destination.tag === '*' ? undefined : destination.tag,
+        tags: tag === undefined || tag === '*' || tag === '' ? undefined : tag,
         keys: destination.keys,
-        delayTimeLevel: destination.delayLevel,
-        properties: { ...destination.properties, [CONTENT_TYPE_PROPERTY]: encoded.contentType },
+        delayTimeLevel: destination.delayLevel === 0 ? undefined : destination.delayLevel,
+        properties,
       },
       options: destination.shardingKey === undefined ? {} : { shardingKey: destination.shardingKey },
     };
   }
 
-  /** Sends the half message, runs `local` as the local transaction, commits or rolls back by its outcome. */
+  /**
+   * Sends the half message, runs `local` as the local transaction, then commits (it resolved), rolls back
+   * (it threw) or leaves the outcome to the check-back (it threw RocketMQTransactionUnknownError).
+   * The result carries the local transaction's value or error; it does not throw them.
+   */
   async sendInTransaction<T>(
     pattern: RocketMQEmitPattern | string,
     data: unknown,
@@ -105,7 +128,7 @@ export class ClientRocketMQ extends ClientProxy<Record<never, never>, RocketMQCl
 
   /** Decodes a received reply (or any message) body the way consumers do. */
   decode(message: MessageExt): unknown {
-    return this.bodyDeserializer.deserialize(message.body, message.properties[CONTENT_TYPE_PROPERTY]);
+    return this.options.deserializer.deserialize(message.body, message.properties[CONTENT_TYPE_PROPERTY]);
   }
 
   protected async dispatchEvent<T = SendResult>(packet: ReadPacket): Promise<T> {
@@ -116,44 +139,42 @@ export class ClientRocketMQ extends ClientProxy<Record<never, never>, RocketMQCl
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     let disposed = false;
     const { message, options } = this.toMessage(packet.pattern, packet.data);
-    this.producer.request(message, this.options.requestTimeoutMs ?? 3000, options).then(
-      (reply) => {
-        if (disposed) return;
-        const error = reply.properties[ERROR_PROPERTY];
-        if (error !== undefined) {
-          callback({ err: new RocketMQReplyError(safeParse(error) as object) });
-          return;
-        }
-        try {
-          callback({ response: this.decode(reply), isDisposed: true });
-        } catch (decodeError) {
-          callback({ err: decodeError });
-        }
-      },
-      (error: unknown) => {
-        if (!disposed) callback({ err: error });
-      },
-    );
+    const timeoutMs = (packet.pattern as { timeoutMs?: unknown } | null)?.timeoutMs;
+    this.producer
+      .request(message, typeof timeoutMs === 'number' ? timeoutMs : this.options.replyTimeoutMs, options)
+      .then(
+        (reply) => {
+          if (disposed) return;
+          const error = reply.properties[ERROR_PROPERTY];
+          if (error !== undefined) {
+            callback({ err: new RocketMQReplyError(parseError(error)) });
+            return;
+          }
+          let response: unknown;
+          try {
+            response = this.decode(reply);
+          } catch (decodeError) {
+            callback({ err: decodeError });
+            return;
+          }
+          callback({ response, isDisposed: true });
+        },
+        (error: unknown) => {
+          if (!disposed) callback({ err: error });
+        },
+      );
     return () => {
       disposed = true;
     };
   }
-
-  private destination(pattern: unknown): RocketMQEmitPattern {
-    if (typeof pattern === 'string') return { topic: (this.options.patternToTopic ?? defaultPatternToTopic)(pattern) };
-    if (typeof pattern === 'object' && pattern !== null && typeof (pattern as { topic?: unknown }).topic === 'string') {
-      return pattern as RocketMQEmitPattern;
-    }
-    throw new RocketMQReplyError(
-      `a RocketMQ pattern is a topic string or { topic, tag?, keys?, shardingKey?, delayLevel?, properties? }`,
-    );
-  }
 }
 
-function safeParse(text: string): unknown {
+/** The responder's error as it left Nest's exceptions layer (`{ status, message }` or getError()). */
+function parseError(text: string): string | object {
   try {
-    return JSON.parse(text);
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : String(parsed);
   } catch {
-    return { message: text };
+    return text;
   }
 }

@@ -1,19 +1,30 @@
 /**
- * `@TransactionalMessage({ topic, tag })` on a provider method: the first argument is sent as a half
- * message, the method runs as the local transaction, its result commits and its error rolls back (and is
- * rethrown). `@TransactionCheck('topic')` marks the method that answers the broker's check-back.
- * The wrapper is inert until TransactionExplorer binds it in onModuleInit (DI, no global registry).
+ * `@TransactionalMessage({ topic, tag })` on a provider method: the message (the first argument unless
+ * `payload` says otherwise) is sent as a half message, the method runs as the local transaction, its
+ * result commits and its error rolls back (and is rethrown); RocketMQTransactionUnknownError leaves the
+ * outcome to the broker's check-back. `@TransactionCheck('topic')` marks the method that answers it.
+ * The wrapper is inert until TransactionExplorer binds it in onModuleInit (DI, no global registry: two
+ * apps in one process stay apart).
  */
 import { TRANSACTIONAL_MESSAGE_METADATA, TRANSACTION_CHECK_METADATA } from '../constants.js';
 import { RocketMQConfigurationError } from '../exceptions.js';
 import type { RocketMQEmitPattern } from '../pattern.js';
 
-export interface TransactionalMessageOptions extends Omit<RocketMQEmitPattern, 'keys' | 'shardingKey'> {
-  /** Business keys from the method's arguments (indexed: query by key). */
-  keys?: (...args: unknown[]) => string | string[];
-  /** The message body (default: the first argument). */
+export interface TransactionalMessageOptions extends Omit<
+  RocketMQEmitPattern,
+  'keys' | 'shardingKey' | 'delayLevel' | 'timeoutMs'
+> {
+  /** Business keys from the method's arguments (the broker indexes them; handy in check-backs). */
+  keys?: (...args: unknown[]) => string | readonly string[];
+  /** The message body from the method's arguments (default: the first argument). */
   payload?: (...args: unknown[]) => unknown;
 }
+
+/**
+ * What a `@TransactionCheck` method returns for a half message: commit, rollback, or unknown (asked again
+ * later); `true` / `false` mean commit / rollback.
+ */
+export type TransactionCheckResult = 'commit' | 'rollback' | 'unknown' | boolean;
 
 /** Per-instance bindings written by the explorer: method name -> runner. */
 export const TRANSACTION_BINDINGS: unique symbol = Symbol('rocketnest:transaction-bindings');
@@ -33,14 +44,14 @@ export function TransactionalMessage(options: TransactionalMessageOptions): Meth
       const runner = this[TRANSACTION_BINDINGS]?.get(key);
       if (runner === undefined) {
         throw new RocketMQConfigurationError(
-          `@TransactionalMessage ${String(key)} is not bound: import RocketMQModule in this module's app`,
+          `@TransactionalMessage ${String(key)} is not bound: import RocketMQModule in this app`,
         );
       }
       return runner(this, original, args);
     };
-    for (const metadataKey of Reflect.getMetadataKeys(original) as unknown[]) {
+    // Nest (and other decorators) keep metadata on the function object: carry it over.
+    for (const metadataKey of Reflect.getMetadataKeys(original) as unknown[])
       Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, original), wrapper);
-    }
     Reflect.defineMetadata(TRANSACTIONAL_MESSAGE_METADATA, options, wrapper);
     Object.defineProperty(wrapper, 'name', { value: original.name });
     (descriptor as PropertyDescriptor).value = wrapper;
@@ -48,6 +59,7 @@ export function TransactionalMessage(options: TransactionalMessageOptions): Meth
   };
 }
 
+/** The method answering check-backs for `topic`: `(payload, message) => TransactionCheckResult`. */
 export function TransactionCheck(topic: string): MethodDecorator {
   return (_target, _key, descriptor) => {
     Reflect.defineMetadata(TRANSACTION_CHECK_METADATA, topic, descriptor.value as object);
