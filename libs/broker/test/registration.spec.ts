@@ -20,6 +20,7 @@ import {
   decodeTopicRouteData,
   ExtFields,
   MQVersion,
+  Perm,
   RemotingError,
   RequestCode,
   ResponseCode,
@@ -57,6 +58,11 @@ class TopicTable {
 
   add(name: string, queues = 4): void {
     this.topics.set(name, topic(name, queues));
+    this.counter++;
+  }
+
+  /** Java bumps the DataVersion when the broker permission changes, so NameServers read the table again. */
+  nextVersion(): void {
     this.counter++;
   }
 
@@ -272,6 +278,24 @@ describe('BrokerRegistrationClient', () => {
       (await tools.invoke(ns.addr, createRequest(RequestCode.GET_BROKER_CLUSTER_INFO))).body!,
     );
     expect(cluster.brokerAddrTable['broker-a']!.zoneName).toBe('zone-1');
+  });
+
+  it('registers every topic with the broker permission while the broker is not read-write', async () => {
+    const ns = await startNamesrv();
+    const topics = new TopicTable('TopicTest');
+    let brokerPermission: number = Perm.READ;
+    const client = registration({
+      namesrvAddrs: [ns.addr],
+      topicConfigs: topics.snapshot,
+      brokerPermission: () => brokerPermission,
+    });
+    await client.registerAll();
+    const perm = async () => decodeTopicRouteData((await route(ns, 'TopicTest')).body!).queueDatas[0]!.perm;
+    expect(await perm()).toBe(Perm.READ);
+    brokerPermission = Perm.READ | Perm.WRITE;
+    topics.nextVersion();
+    await client.registerAll();
+    expect(await perm()).toBe(6);
   });
 
   it("reports the NameServer's ORDER_TOPIC_CONFIG table", async () => {

@@ -20,6 +20,7 @@ import {
   resolveBrokerRegistrationOptions,
 } from './broker-registration-options.js';
 import {
+  applyBrokerPermission,
   buildRegisterBrokerPayload,
   createRegisterBrokerRequest,
   createUnregisterBrokerRequest,
@@ -171,7 +172,8 @@ export class BrokerRegistrationClient {
     let payload;
     try {
       identity = options.identity();
-      payload = buildRegisterBrokerPayload(options.topicConfigs(), options);
+      const wrapper = applyBrokerPermission(options.topicConfigs(), options.brokerPermission());
+      payload = buildRegisterBrokerPayload(wrapper, options);
     } catch (error) {
       // A bug on our side (identity or topic snapshot threw): report it like a failed registration.
       this.logger.error('cannot build the registration', { error: describe(error) });

@@ -4,6 +4,7 @@ import {
   Logger,
   MQVersion,
   NOOP_LOGGER,
+  Perm,
   RemotingError,
   TopicConfigSerializeWrapper,
 } from '@rocketnest/protocol';
@@ -48,6 +49,11 @@ export interface BrokerRegistrationOptions {
   enableActingMaster?: boolean;
   /** [compressedRegister] zlib body instead of JSON (Java default off). */
   compressed?: boolean;
+  /**
+   * The broker's permission (Perm bits), read at every registration. When it is not READ|WRITE every topic is
+   * registered with it instead of its own perm, as Java does, so producers stop writing to a read-only broker.
+   */
+  brokerPermission?: () => number;
   /** `version` of our requests: >= 401 (V4_9_4); below 37 a NameServer would misread the body. */
   requestVersion?: number;
   logger?: Logger;
@@ -59,6 +65,7 @@ type OptionalKeys =
   | 'heartbeatTimeoutMs'
   | 'enableActingMaster'
   | 'compressed'
+  | 'brokerPermission'
   | 'requestVersion'
   | 'logger';
 
@@ -69,6 +76,7 @@ export const DEFAULT_BROKER_REGISTRATION_OPTIONS: Readonly<Required<Pick<BrokerR
     heartbeatTimeoutMs: null,
     enableActingMaster: false,
     compressed: false,
+    brokerPermission: () => Perm.READ | Perm.WRITE,
     requestVersion: DEFAULT_SERVER_VERSION,
     logger: NOOP_LOGGER,
   });
@@ -96,6 +104,7 @@ export function resolveBrokerRegistrationOptions(
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? defaults.heartbeatTimeoutMs,
     enableActingMaster: options.enableActingMaster ?? defaults.enableActingMaster,
     compressed: options.compressed ?? defaults.compressed,
+    brokerPermission: options.brokerPermission ?? defaults.brokerPermission,
     requestVersion: options.requestVersion ?? defaults.requestVersion,
     logger: options.logger ?? defaults.logger,
   };

@@ -11,12 +11,15 @@
 import {
   BROKER_IDENTITY_REQUEST_HEADER,
   createRequest,
+  isReadable,
+  isWriteable,
   encodeCompressedRegisterBrokerBody,
   encodeRegisterBrokerBody,
   maskedCrc32,
   REGISTER_BROKER_REQUEST_HEADER,
   RemotingCommand,
   RequestCode,
+  TopicConfig,
   TopicConfigSerializeWrapper,
 } from '@rocketnest/protocol';
 import type { BrokerIdentity } from './broker-registration-options.js';
@@ -32,6 +35,14 @@ export interface RegisterBrokerRequestOptions {
   requestVersion: number;
   enableActingMaster: boolean;
   heartbeatTimeoutMs: number | null;
+}
+
+/** The wrapper as registered under broker permission `perm`: Java replaces every topic's perm unless RW. */
+export function applyBrokerPermission(wrapper: TopicConfigSerializeWrapper, perm: number): TopicConfigSerializeWrapper {
+  if (isReadable(perm) && isWriteable(perm)) return wrapper;
+  const topicConfigTable: Record<string, TopicConfig> = {};
+  for (const [name, config] of Object.entries(wrapper.topicConfigTable)) topicConfigTable[name] = { ...config, perm };
+  return { ...wrapper, topicConfigTable };
 }
 
 export function buildRegisterBrokerPayload(
