@@ -523,6 +523,8 @@ describe('NameServer', () => {
       client.invoke(ns.addr, request(RequestCode.UPDATE_NAMESRV_CONFIG, null, Buffer.from(text, 'utf8')));
     expect((await update('# from mqadmin\nenableAllTopicList=false\nunknownKey=1\n')).code).toBe(ResponseCode.SUCCESS);
     expect(ns.settings.enableAllTopicList).toBe(false);
+    expect((await update('scanNotActiveBrokerInterval=25')).code).toBe(ResponseCode.SUCCESS);
+    expect(ns.settings.scanIntervalMs).toBe(25);
     const listing = await client.invoke(ns.addr, request(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER));
     expect(listing.code).toBe(ResponseCode.SYSTEM_ERROR);
     const refused = await update('kvConfigPath=/tmp/elsewhere\norderMessageEnable=true');
