@@ -90,7 +90,10 @@ describe('Producer transactions', () => {
     });
     expect(thrown.state).toBe('unknown');
     expect((thrown.error as Error).message).toBe('database unreachable');
-    await producer.sendMessageInTransaction({ topic, body: Buffer.from('unknown-rollback') }, async () => 'unknown');
+    await producer.sendMessageInTransaction(
+      { topic, body: Buffer.from('unknown-rollback') },
+      async (): Promise<TransactionState> => 'unknown',
+    );
     const messages = await waitForTopic(
       reader,
       topic,

@@ -42,3 +42,5 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
 }
+
+export type TestBroker = Awaited<ReturnType<typeof startTestBroker>>;
