@@ -116,7 +116,8 @@ export class Broker {
               haServerAddr: `${options.brokerIP1}:${this.listenPort + 1}`,
             }),
             topicConfigs: () => topicConfigs.snapshot(),
-            registerPeriodMs: options.registerNameServerPeriodMs,
+            registerNameServerPeriodMs: options.registerNameServerPeriodMs,
+            brokerPermission: () => options.brokerPermission,
             logger: this.logger,
           });
     topicConfigs.onChange(() => this.registration?.requestRegister());

@@ -153,14 +153,9 @@ export class TopicConfigManager {
     return this.table.get(topic) ?? this.upsert(newTopicConfig(topic, queueNums, perm, topicSysFlag));
   }
 
-  /** What REGISTER_BROKER carries: every topic, with the broker permission applied when it is not RW. */
+  /** Every topic config with the data version (REGISTER_BROKER applies the broker permission itself). */
   snapshot(): TopicConfigSerializeWrapper {
-    const brokerPerm = this.options.brokerPermission;
-    const table: Record<string, TopicConfig> = Object.create(null) as Record<string, TopicConfig>;
-    for (const [name, config] of this.table) {
-      table[name] = (brokerPerm & Perm.WRITE) === 0 ? { ...config, perm: brokerPerm } : config;
-    }
-    return { topicConfigTable: table, dataVersion: this.dataVersion.toJSON() };
+    return { topicConfigTable: Object.fromEntries(this.table), dataVersion: this.dataVersion.toJSON() };
   }
 
   flush(): Promise<void> {
