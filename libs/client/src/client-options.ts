@@ -27,8 +27,12 @@ export interface ClientOptions {
   language?: LanguageName;
   /** MQVersion ordinal on the wire (413 = V5_0_0; 1.10). */
   version?: number;
+  /** Header encoding of our requests: JSON (what Java sends by default) or the binary ROCKETMQ form (1.5). */
+  serializeType?: HeaderSerialization;
   logger?: Logger;
 }
+
+export type HeaderSerialization = 'JSON' | 'ROCKETMQ';
 
 export type ResolvedClientOptions = Readonly<
   Required<Omit<ClientOptions, 'credentials' | 'namesrvAddr'>> & {
@@ -45,6 +49,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   persistConsumerOffsetIntervalMs: 5000,
   language: 'JAVA' as LanguageName,
   version: DEFAULT_CLIENT_VERSION,
+  serializeType: 'JSON' as HeaderSerialization,
   logger: NOOP_LOGGER,
 });
 
@@ -59,6 +64,8 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
   if (namesrvAddr.length === 0) throw new MQClientError('no NameServer address: set namesrvAddr or NAMESRV_ADDR');
   const merged: Record<string, unknown> = { ...DEFAULT_CLIENT_OPTIONS, clientIP: localIPv4() };
   for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
+  if (merged['serializeType'] !== 'JSON' && merged['serializeType'] !== 'ROCKETMQ')
+    throw new MQClientError(`serializeType must be JSON or ROCKETMQ, got ${String(merged['serializeType'])}`);
   return Object.freeze({ ...(merged as ResolvedClientOptions), namesrvAddr, credentials: options.credentials });
 }
 

@@ -4,11 +4,13 @@ import {
   Logger,
   RequestCode,
   ResponseCode,
+  SerializeType,
   buildSubscriptionData,
   createResponse,
   decodeProducerConnection,
 } from '@rocketnest/protocol';
-import { ClientInstance, MQBrokerError, MQClientError } from '@rocketnest/client';
+import { ClientInstance, MQBrokerError, MQClientError, Producer } from '@rocketnest/client';
+import { pullQueue } from './support/pull-helper.js';
 import { TestBroker, startTestBroker, uniq, waitFor } from './support/standalone-fixture.js';
 
 const noop = (): void => undefined;
@@ -69,6 +71,31 @@ describe('ClientInstance', () => {
     const fresh = ClientInstance.acquire({ namesrvAddr: broker.namesrvAddr, instanceName: name });
     expect(fresh).not.toBe(first);
     await fresh.release();
+  });
+
+  it('writes binary ROCKETMQ headers when asked, and both servers understand them', async () => {
+    const instance = acquire({ namesrvAddr: broker.namesrvAddr, instanceName: uniq('bin'), serializeType: 'ROCKETMQ' });
+    expect(instance.api.command(RequestCode.HEART_BEAT).serializeType).toBe(SerializeType.ROCKETMQ);
+    const route = await instance.updateTopicRoute('TBW102');
+    expect(route?.brokerDatas[0]?.brokerAddrs[0]).toBe(broker.brokerAddr);
+    const producer = new Producer({
+      group: uniq('binpg'),
+      namesrvAddr: broker.namesrvAddr,
+      instanceName: uniq('bin'),
+      serializeType: 'ROCKETMQ',
+    });
+    await producer.start();
+    try {
+      const result = await producer.send({ topic: uniq('bin'), body: Buffer.from('binary'), tags: 'B' });
+      const [message] = await pullQueue(instance, result.messageQueue);
+      expect(message!.body.toString()).toBe('binary');
+      expect(message!.tags).toBe('B');
+    } finally {
+      await producer.shutdown();
+    }
+    expect(() => ClientInstance.acquire({ namesrvAddr: broker.namesrvAddr, serializeType: 'XML' as 'JSON' })).toThrow(
+      MQClientError,
+    );
   });
 
   it('requires a NameServer address', () => {

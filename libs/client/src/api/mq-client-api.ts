@@ -24,6 +24,7 @@ import {
   ResponseCode,
   SEARCH_OFFSET_REQUEST_HEADER,
   SendMessageRequestHeader,
+  SerializeType,
   TopicRouteData,
   UNIQUE_KEY_QUERY,
   UPDATE_CONSUMER_OFFSET_REQUEST_HEADER,
@@ -120,6 +121,7 @@ export class MQClientAPI {
       oneway,
       language: this.options.language,
       version: this.options.version,
+      serializeType: SerializeType[this.options.serializeType],
     });
     return this.options.credentials === undefined ? request : signCommand(request, this.options.credentials);
   }
