@@ -49,7 +49,9 @@ export function decodeJsonHeader(text: string): Omit<RemotingCommand, 'body'> {
     remark: typeof raw['remark'] === 'string' ? raw['remark'] : null,
     extFields: readExtFields(raw['extFields']),
     serializeType: SerializeType.JSON,
-  };
+    // Set by the frame decoder; present here so every command object has one shape.
+    body: null,
+  } as Omit<RemotingCommand, 'body'>;
 }
 
 function readInt(value: unknown, field: string, required: boolean): number {
@@ -66,8 +68,18 @@ function readExtFields(value: unknown): ExtFields | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value))
     throw new ProtocolError('JSON header extFields is not an object');
+  const raw = value as Record<string, unknown>;
+  // Fast path: Java peers send strings only; the parsed object is used as is.
+  let allStrings = true;
+  for (const key in raw) {
+    if (typeof raw[key] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings) return raw as ExtFields;
   const fields: ExtFields = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+  for (const [key, v] of Object.entries(raw)) {
     if (v === null || v === undefined) continue;
     // ali-ons sends numbers and booleans; Java turns them into their string form.
     fields[key] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);

@@ -9,6 +9,8 @@ import { LANGUAGE_NAMES, LANGUAGE_OTHER, languageCode } from './language-code.js
 import { ExtFields, RemotingCommand, SerializeType } from './remoting-command.js';
 
 const FIXED_BYTES = 2 + 1 + 2 + 4 + 4;
+/** SEND_MESSAGE_V2 keys are one letter: reuse the strings instead of decoding each time. */
+const ONE_CHAR_KEYS: readonly string[] = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
 
 export function rocketmqHeaderSize(command: RemotingCommand): number {
   let size = FIXED_BYTES + 4 + 4;
@@ -89,7 +91,8 @@ export function decodeRocketmqHeader(buf: Buffer, start: number, end: number): O
       const keyLength = buf.readInt16BE(pos);
       pos += 2;
       if (keyLength < 0 || keyLength > extEnd - pos) throw new ProtocolError('ROCKETMQ header key length out of range');
-      const key = buf.toString('utf8', pos, pos + keyLength);
+      const key =
+        keyLength === 1 && buf[pos]! < 0x80 ? ONE_CHAR_KEYS[buf[pos]!]! : buf.toString('utf8', pos, pos + keyLength);
       pos += keyLength;
       if (extEnd - pos < 4) throw new ProtocolError('ROCKETMQ header truncated value length');
       const valueLength = buf.readInt32BE(pos);
@@ -109,5 +112,7 @@ export function decodeRocketmqHeader(buf: Buffer, start: number, end: number): O
     remark,
     extFields,
     serializeType: SerializeType.ROCKETMQ,
-  };
+    // Set by the frame decoder; present here so every command object has one shape.
+    body: null,
+  } as Omit<RemotingCommand, 'body'>;
 }

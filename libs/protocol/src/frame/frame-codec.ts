@@ -66,8 +66,9 @@ export function decodeFrame(buf: Buffer, start = 0, end = buf.length): RemotingC
   } else {
     throw new ProtocolError(`unknown header serialize type ${serializeType}`);
   }
-  const body = headerEnd < end ? buf.subarray(headerEnd, end) : null;
-  return { ...header, body };
+  const command = header as RemotingCommand;
+  command.body = headerEnd < end ? buf.subarray(headerEnd, end) : null;
+  return command;
 }
 
 export interface FrameDecoderOptions {
