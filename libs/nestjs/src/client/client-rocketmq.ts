@@ -5,6 +5,7 @@
  * is the payload itself (no envelope), its encoding named in the `content-type` property.
  */
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
 import {
   LocalTransaction,
   Message,
@@ -34,7 +35,9 @@ export interface OutgoingMessage {
   options: SendOptions;
 }
 
-export class ClientRocketMQ extends ClientProxy<Record<never, never>, RocketMQClientStatus> {
+// Default generics: `ClientsModule` takes `customClass: Type<ClientProxy>`, and a narrower status type
+// would not be assignable to it; `status` is narrowed below instead.
+export class ClientRocketMQ extends ClientProxy {
   readonly options: ResolvedClientRocketMQOptions;
   readonly producer: Producer;
   private connecting: Promise<void> | null = null;
@@ -55,6 +58,11 @@ export class ClientRocketMQ extends ClientProxy<Record<never, never>, RocketMQCl
       group: producerGroup,
       logger: options.logger ?? nestLogger('ClientRocketMQ'),
     });
+  }
+
+  /** connected once the producer started, disconnected after close(). */
+  override get status(): Observable<RocketMQClientStatus> {
+    return super.status as Observable<RocketMQClientStatus>;
   }
 
   /** Starts the producer once; every send awaits it (Nest calls it before each emit/send). */
