@@ -2,7 +2,8 @@
  * The points-service's message handlers (consumer group `points-service`, orderly: the events of one order
  * come from one queue, in order). Each runs at most once per order and status: the idempotency guard keeps
  * its key in the service's own SQLite database, in the same transaction as the balance change, so a
- * redelivered or re-sent message changes nothing. A token bucket in front bounds the consume rate.
+ * redelivered or re-sent message changes nothing (`ctx.getIdempotencyScope().transaction(work)`: the ledger
+ * writes and the processed mark commit together). A token bucket in front bounds the consume rate.
  */
 import { Controller, Logger, UseInterceptors, ValidationPipe } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -33,7 +34,7 @@ export class PointsConsumer {
   @Idempotent({ key: orderStatusKey })
   @UseInterceptors(ConsumeRateInterceptor)
   onPaid(@Payload(validate) event: OrderEventDto, @Ctx() ctx: RocketMQContext): void {
-    const points = this.ledger.award(event, ctx.getMsgId());
+    const points = ctx.getIdempotencyScope().transaction(() => this.ledger.award(event, ctx.getMsgId()));
     this.logger.debug(`+${points} points to ${event.userId} for order ${event.orderId}`);
   }
 
@@ -42,7 +43,7 @@ export class PointsConsumer {
   @Idempotent({ key: orderStatusKey })
   @UseInterceptors(ConsumeRateInterceptor)
   onRefunded(@Payload(validate) event: OrderEventDto, @Ctx() ctx: RocketMQContext): void {
-    const points = this.ledger.takeBack(event, ctx.getMsgId());
+    const points = ctx.getIdempotencyScope().transaction(() => this.ledger.takeBack(event, ctx.getMsgId()));
     this.logger.debug(`-${points} points from ${event.userId} for refunded order ${event.orderId}`);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Points in SQLite: one balance per user and a ledger entry per award or take-back. Changes go through the
- * writer connection, which the idempotency store holds in a transaction around each delivery (the handler's
- * writes and the processed-message mark commit together). Reads for HTTP use a second, read-only
- * connection: in WAL mode they see committed data only, never a delivery half done.
+ * writer connection, inside the idempotency scope's transaction (the processed-message mark commits with
+ * them; their own `db.transaction` becomes a savepoint). Reads for HTTP use a second, read-only
+ * connection: in WAL mode they see committed data only.
  */
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
