@@ -4,20 +4,22 @@
  * without running the handler) and counted.
  *
  * Where the mark is written decides what "once" covers:
- * - `scope.transaction(work)`: the handler's own writes and the mark commit together (SqlIdempotencyStore:
- *   one SQLite transaction). A crash after that commit but before the broker ack redelivers a message
- *   whose key is marked: a no-op. A crash before it loses the writes and the mark: the redelivery does
- *   the work once. This is exactly-once for the database's effects.
- * - no scope call: the mark is written after the handler resolves. A crash in between runs the handler
- *   again, so effects outside the store's database stay at-least-once (make them idempotent).
+ * - with the handler's writes, in one transaction (SqlIdempotencyStore: around the whole delivery in
+ *   'delivery' mode, or inside `scope.transaction(work)` in 'scope' mode). A crash after that commit but
+ *   before the broker ack redelivers a message whose key is marked: a no-op. A crash before it loses the
+ *   writes and the mark: the redelivery does the work once. Exactly-once for the database's effects.
+ * - after the handler resolved (MemoryIdempotencyStore; SqlIdempotencyStore in 'scope' mode without a
+ *   scope call). A crash in between runs the handler again, so effects stay at-least-once there (make them
+ *   idempotent).
  */
 export interface IdempotencyScope {
   /** The deduplication key of this delivery (consumer group + message key). */
   readonly key: string;
   /**
-   * Runs `work` and marks the key processed in the same transaction. `work` is synchronous (better-sqlite3
-   * transactions are): do async preparation before, write inside. Once per delivery. Throws
-   * DuplicateMessageError (and `work` does not run) when another delivery of the key committed first.
+   * Runs `work` and marks the key processed in the same transaction (in SqlIdempotencyStore's 'delivery'
+   * mode it is already open: `work` simply runs in it). `work` is synchronous, as better-sqlite3
+   * transactions are: await before, write inside. Once per delivery. Throws DuplicateMessageError (and
+   * `work` does not run) when another delivery of the key committed first.
    */
   transaction<T>(work: () => T): T;
 }
