@@ -70,6 +70,7 @@ describe('Broker send and pull', () => {
       sysFlag: 0,
       bornTimestamp: Date.now(),
       flag: 0,
+      properties: encodeProperties({ UNIQ_KEY: 'UBATCH', WAIT: 'true' }),
       batch: true,
     });
     const batch = encodeBatchBody([
@@ -80,7 +81,7 @@ describe('Broker send and pull', () => {
     expect(batchResponse.code).toBe(0);
     expect(decodeSendMessageResponseHeader(batchResponse.extFields)).toMatchObject({
       queueOffset: 2,
-      transactionId: 'U1,U2',
+      transactionId: 'UBATCH',
     });
     expect(batchResponse.extFields!['msgId']!.split(',')).toHaveLength(2);
 

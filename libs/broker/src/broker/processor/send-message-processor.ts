@@ -226,8 +226,10 @@ export class SendMessageProcessor {
       messages: entries,
       waitStoreMsgOK: readProperty(header.properties ?? '', MessageConst.WAIT) !== 'false',
     });
-    const uniqKeys = entries.map((entry) => readProperty(entry.properties, MessageConst.UNIQ_KEY) ?? '').join(',');
-    return this.putResponse(request, result, prepared.queueId, uniqKeys);
+    // transactionId is the UNIQ_KEY of the batch itself (Java sets one on the MessageBatch), as Apache answers;
+    // clients build the batch's msgId from the UNIQ_KEYs they gave its messages (remoting-protocol.md 2.1.2).
+    const uniqKey = readProperty(header.properties ?? '', MessageConst.UNIQ_KEY) ?? '';
+    return this.putResponse(request, result, prepared.queueId, uniqKey);
   }
 
   /** Appendix A step 9: the stored properties carry UNIQ_KEY (generated if absent) and CLUSTER, not WAIT. */
