@@ -168,6 +168,7 @@ let app: INestApplication;
 let client: ClientRocketMQ;
 let server: ServerRocketMQ;
 const statuses: RocketMQServerStatus[] = [];
+const deadLetters: Array<{ reason: unknown; topic: string }> = [];
 
 beforeAll(async () => {
   broker = await startTestBroker();
@@ -201,6 +202,7 @@ beforeAll(async () => {
     consumer: FAST_CONSUMER,
   });
   server.status.subscribe((status) => statuses.push(status));
+  server.on('deadLetter', (reason, ctx) => deadLetters.push({ reason, topic: ctx.getTopic() }));
   app.connectMicroservice({ strategy: server });
   await app.startAllMicroservices();
   await app.init();
@@ -334,6 +336,23 @@ describe('bodies', () => {
     const byTag = Object.fromEntries(of('raw').map((s) => [s.tag, s.payload]));
     expect(byTag['foreign-json']).toEqual({ id: 'f-1' });
     expect(byTag['foreign-text']).toBe('plain words');
+  });
+
+  it('dead-letters a body that contradicts its content type instead of retrying it', async () => {
+    const foreign = new Producer({ namesrvAddr: broker.namesrvAddr, group: uniq('foreign') });
+    await foreign.start();
+    try {
+      await foreign.send({
+        topic: names.raw,
+        tags: 'broken',
+        body: Buffer.from('{"unterminated'),
+        properties: { 'content-type': 'application/json' },
+      });
+    } finally {
+      await foreign.shutdown();
+    }
+    await waitFor(() => deadLetters.some((d) => d.topic === names.raw));
+    expect(of('raw').some((s) => s.tag === 'broken')).toBe(false);
   });
 });
 
