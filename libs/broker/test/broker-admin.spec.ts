@@ -65,6 +65,8 @@ describe('Broker admin requests', () => {
     const q0 = stats.offsetTable.find(([mq]) => mq.queueId === 0)![1];
     expect(q0).toMatchObject({ minOffset: 0, maxOffset: 3 });
     expect(q0.lastUpdateTimestamp).toBeGreaterThan(0);
+    // remoting-protocol.md 2.9: Apache 5.x always writes topicPutTps (a double).
+    expect(stats.topicPutTps).toBe(0);
     await f.invoke(
       RequestCode.UPDATE_CONSUMER_OFFSET,
       encodeUpdateConsumerOffsetRequestHeader({ consumerGroup: 'cg', topic: 'stats', queueId: 0, commitOffset: 1 }),

@@ -132,7 +132,12 @@ export class AdminProcessor {
         },
       ]);
     }
-    return replyWith(request, ResponseCode.SUCCESS, null, encodeTopicStatsTable({ offsetTable }, 'legacy'));
+    return replyWith(
+      request,
+      ResponseCode.SUCCESS,
+      null,
+      encodeTopicStatsTable({ offsetTable, topicPutTps: 0 }, 'legacy'),
+    );
   };
 
   /** Consumer progress: per queue, broker max offset vs the group's committed offset (lag). */
