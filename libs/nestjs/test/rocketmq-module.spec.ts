@@ -91,6 +91,16 @@ describe('RocketMQModule', () => {
       RocketMQConfigurationError,
     );
   });
+
+  it('hands ACL credentials to the producer and to servers built from the module', async () => {
+    const credentials = { accessKey: 'AK', secretKey: 'SK' };
+    const moduleRef = await boot([], { ...base, credentials });
+    expect(moduleRef.get(ClientRocketMQ).producer.options.credentials).toEqual(credentials);
+    expect(RocketMQModule.microservice().useFactory({ ...base, credentials }).strategy.options.credentials).toEqual(
+      credentials,
+    );
+    await moduleRef.close();
+  });
 });
 
 describe('TransactionExplorer', () => {
