@@ -74,28 +74,27 @@ export class RocketMQModule implements OnApplicationShutdown {
     return {
       inject: [ROCKETMQ_MODULE_OPTIONS],
       useFactory: (options) => {
-        const group = overrides.group ?? options.consumerGroup;
+        // Producer-only settings stay behind; client settings (nameservers, credentials, ...) carry over.
+        const {
+          producerGroup: _producerGroup,
+          consumerGroup,
+          idempotencyStore: _idempotencyStore,
+          replyTimeoutMs: _replyTimeoutMs,
+          sendTimeoutMs: _sendTimeoutMs,
+          retryTimesWhenSendFailed: _retryTimesWhenSendFailed,
+          retryAnotherBrokerWhenNotStoreOK: _retryAnotherBrokerWhenNotStoreOK,
+          compressThresholdBytes: _compressThresholdBytes,
+          maxMessageSizeBytes: _maxMessageSizeBytes,
+          defaultTopicQueueNums: _defaultTopicQueueNums,
+          sendLatencyFaultEnable: _sendLatencyFaultEnable,
+          ...shared
+        } = options;
+        const group = overrides.group ?? consumerGroup;
         if (group === undefined)
           throw new RocketMQConfigurationError(
             'RocketMQModule.microservice() needs consumerGroup (module or override)',
           );
-        return {
-          strategy: new ServerRocketMQ({
-            namesrvAddr: options.namesrvAddr,
-            instanceName: options.instanceName,
-            clientIP: options.clientIP,
-            credentials: options.credentials,
-            requestTimeoutMs: options.requestTimeoutMs,
-            language: options.language,
-            version: options.version,
-            logger: options.logger,
-            serializer: options.serializer,
-            deserializer: options.deserializer,
-            patternToTopic: options.patternToTopic,
-            ...overrides,
-            group,
-          }),
-        };
+        return { strategy: new ServerRocketMQ({ ...shared, ...overrides, group }) };
       },
     };
   }

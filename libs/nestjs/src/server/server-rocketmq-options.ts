@@ -84,3 +84,24 @@ export function resolveServerRocketMQOptions(options: ServerRocketMQOptions): Re
     replyProducerGroup: options.replyProducerGroup ?? `${options.group}-replier`,
   });
 }
+
+/** The client-instance part of server options: every ClientOptions field passes through untouched. */
+export function clientOptionsOf(options: ResolvedServerRocketMQOptions): ClientOptions {
+  const {
+    group: _group,
+    consumeMode: _consumeMode,
+    messageModel: _messageModel,
+    concurrency: _concurrency,
+    maxReconsumeTimes: _maxReconsumeTimes,
+    consumeFromWhere: _consumeFromWhere,
+    consumeTimestamp: _consumeTimestamp,
+    shutdownTimeoutMs: _shutdownTimeoutMs,
+    serializer: _serializer,
+    deserializer: _deserializer,
+    patternToTopic: _patternToTopic,
+    replyProducerGroup: _replyProducerGroup,
+    consumer: _consumer,
+    ...client
+  } = options;
+  return client;
+}

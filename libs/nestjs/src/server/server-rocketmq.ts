@@ -25,6 +25,7 @@ import {
 import {
   ResolvedServerRocketMQOptions,
   ServerRocketMQOptions,
+  clientOptionsOf,
   resolveServerRocketMQOptions,
 } from './server-rocketmq-options.js';
 
@@ -94,16 +95,7 @@ export class ServerRocketMQ
     const { settings } = plan;
     const consumer = new PushConsumer({
       ...options.consumer,
-      namesrvAddr: options.namesrvAddr,
-      instanceName: options.instanceName,
-      clientIP: options.clientIP,
-      credentials: options.credentials,
-      requestTimeoutMs: options.requestTimeoutMs,
-      heartbeatBrokerIntervalMs: options.heartbeatBrokerIntervalMs,
-      pollNameServerIntervalMs: options.pollNameServerIntervalMs,
-      persistConsumerOffsetIntervalMs: options.persistConsumerOffsetIntervalMs,
-      language: options.language,
-      version: options.version,
+      ...clientOptionsOf(options),
       logger: this.log,
       group: plan.name,
       consumeMode: settings.consumeMode ?? options.consumeMode,
@@ -128,14 +120,8 @@ export class ServerRocketMQ
   private async startReplyProducer(): Promise<void> {
     const { options } = this;
     const producer = new Producer({
+      ...clientOptionsOf(options),
       group: options.replyProducerGroup,
-      namesrvAddr: options.namesrvAddr,
-      instanceName: options.instanceName,
-      clientIP: options.clientIP,
-      credentials: options.credentials,
-      requestTimeoutMs: options.requestTimeoutMs,
-      language: options.language,
-      version: options.version,
       logger: this.log,
     });
     this.replyProducer = producer;
