@@ -22,11 +22,15 @@ async function main(): Promise<void> {
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   process.stdout.write(`order-service listening on http://${host}:${port}\n`);
   let stopping = false;
-  const stop = (): void => {
+  const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
+    process.stdout.write(`order-service stopping (${signal})\n`);
     app.close().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write('order-service stopped\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`order-service: shutdown failed: ${String(error)}\n`);
         process.exit(1);

@@ -23,6 +23,8 @@ export function openOrdersDatabase(dataDir: string): Database {
   mkdirSync(dataDir, { recursive: true });
   const db = new BetterSqlite3(path.join(dataDir, 'orders.db'));
   db.pragma('journal_mode = WAL');
+  // Durable across a process crash (what the samples show); a power cut may lose the last commits.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   return db;
 }

@@ -45,11 +45,15 @@ async function main(): Promise<void> {
     `points-service listening on http://${host}:${port} (at most ${options.maxConsumeRatePerSecond === 0 ? 'unlimited' : options.maxConsumeRatePerSecond} messages/s)\n`,
   );
   let stopping = false;
-  const stop = (): void => {
+  const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
+    process.stdout.write(`points-service stopping (${signal})\n`);
     app.close().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write('points-service stopped\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`points-service: shutdown failed: ${String(error)}\n`);
         process.exit(1);

@@ -22,6 +22,8 @@ export function openPointsDatabase(dataDir: string): Database {
   mkdirSync(dataDir, { recursive: true });
   const db = new BetterSqlite3(path.join(dataDir, 'points.db'));
   db.pragma('journal_mode = WAL');
+  // Durable across a process crash (what the samples show); a power cut may lose the last commits.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(POINTS_SCHEMA);
   return db;

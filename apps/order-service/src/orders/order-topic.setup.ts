@@ -50,7 +50,7 @@ export class OrderTopicSetup implements OnApplicationBootstrap {
       await instance.release();
     }
     this.logger.log(
-      `topic ${ORDER_TOPIC} ready (${this.options.topicQueueNums} queues); producer group ${this.options.producerGroup} registered`,
+      `topic ${ORDER_TOPIC} ready (${this.options.topicQueueNums} queue${this.options.topicQueueNums === 1 ? '' : 's'}); producer group ${this.options.producerGroup} registered`,
     );
   }
 }

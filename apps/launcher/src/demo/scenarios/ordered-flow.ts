@@ -37,7 +37,7 @@ export async function orderedFlow(
   const observer = await ctx.broker.observe(ctx.topic, `${ctx.runId}-observer`, Date.now() - 1000);
   try {
     const routed = await waitUntil(() => observer.queues > 0, settings.settleTimeoutMs, 100);
-    step.check(`the subscriber owns ${observer.queues} queues of topic order`, routed);
+    step.check(`the subscriber holds the lock of ${observer.queues} queue(s) of topic order`, routed);
 
     const specs = orderSpecs(ctx, 'flow', count);
     const orders = await mapLimit(specs, settings.httpConcurrency, async (spec, index) => {
