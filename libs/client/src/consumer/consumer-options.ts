@@ -79,8 +79,11 @@ export function resolvePushConsumerOptions(options: PushConsumerOptions): Resolv
     consumeTimestamp: Date.now() - 30 * 60_000,
   };
   for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
-  if (merged['maxReconsumeTimes'] === undefined)
-    merged['maxReconsumeTimes'] = merged['consumeMode'] === 'orderly' ? -1 : 16;
+  // Java: -1 means 16 deliveries for concurrent consumers and "forever" for orderly ones.
+  const orderly = merged['consumeMode'] === 'orderly';
+  if (merged['maxReconsumeTimes'] === undefined || (merged['maxReconsumeTimes'] === -1 && !orderly)) {
+    merged['maxReconsumeTimes'] = orderly ? -1 : 16;
+  }
   const concurrency = merged['concurrency'] as number;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new MQClientError('concurrency must be a positive integer');

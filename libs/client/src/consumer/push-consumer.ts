@@ -421,8 +421,16 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
     void task.finally(() => this.inFlight.delete(task));
   }
 
-  private async callListener(message: MessageExt): Promise<ConsumeResult> {
+  /**
+   * Runs the listener within the concurrency limit. Undefined when the consumer is shutting down before
+   * the call could start: the message stays uncommitted and is delivered again later.
+   */
+  private async callListener(message: MessageExt): Promise<ConsumeResult | undefined> {
     await this.semaphore.acquire();
+    if (!this.running) {
+      this.semaphore.release();
+      return undefined;
+    }
     try {
       const result = await this.listener!(message);
       return result ?? 'SUCCESS';
@@ -438,7 +446,7 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
   /** Concurrent mode (3.6, 4): failures go back to the broker (retry topic, then DLQ). */
   private async consumeConcurrently(pq: ProcessQueue, message: MessageExt): Promise<void> {
     const result = await this.callListener(message);
-    if (pq.dropped) return;
+    if (pq.dropped || result === undefined) return;
     if (result === 'SUCCESS') {
       this.stats.consumed += 1;
     } else {
@@ -501,7 +509,7 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
         const message = pq.peekFirst();
         if (message === undefined) return;
         const result = await this.callListener(message);
-        if (pq.dropped) return;
+        if (pq.dropped || result === undefined) return;
         const max = this.options.maxReconsumeTimes;
         if (result === 'SUCCESS') {
           this.stats.consumed += 1;
