@@ -12,6 +12,7 @@ import { RocketMQModule } from '@rocketnest/nestjs';
 import { BrokerUnavailableFilter } from './http/broker-unavailable.filter.js';
 import { ORDER_SERVICE_OPTIONS } from './order-service-options.js';
 import type { ResolvedOrderServiceOptions } from './order-service-options.js';
+import { CreatedMessageLookup } from './orders/created-message.lookup.js';
 import { FaultInjector } from './orders/fault-injection.js';
 import { OrderTopicSetup } from './orders/order-topic.setup.js';
 import { HealthController, OrdersController } from './orders/orders.controller.js';
@@ -52,6 +53,7 @@ export class OrderServiceModule implements OnApplicationShutdown {
         OrdersService,
         FaultInjector,
         OrderTopicSetup,
+        CreatedMessageLookup,
       ],
     };
   }

@@ -41,7 +41,7 @@ export class OrdersController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string): Order {
+  get(@Param('id') id: string): Promise<Order> {
     return this.orders.get(id);
   }
 

@@ -17,6 +17,7 @@ import type { MessageExt, SendResult, TransactionState } from '@rocketnest/clien
 import { ClientRocketMQ, TransactionCheck, TransactionalMessage } from '@rocketnest/nestjs';
 import { FaultInjector } from './fault-injection.js';
 import type { CreateFault } from './fault-injection.js';
+import { CreatedMessageLookup } from './created-message.lookup.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { ORDER_TOPIC, ORDER_TRANSITIONS } from './order.js';
 import type { Order, OrderAction, OrderCreatedEvent, OrderEvent, TransactionCheckRecord } from './order.js';
@@ -29,6 +30,9 @@ export interface NewOrder {
   amount: number;
 }
 
+/** How long a creation waits for its committed `created` message to be visible before it answers. */
+const CONFIRM_TIMEOUT_MS = 3000;
+
 @Injectable()
 export class OrdersService {
   private readonly logger = new Logger('OrdersService');
@@ -40,6 +44,7 @@ export class OrdersService {
     private readonly repository: OrdersRepository,
     private readonly client: ClientRocketMQ,
     private readonly faults: FaultInjector,
+    private readonly createdMessages: CreatedMessageLookup,
   ) {}
 
   async create(input: NewOrder, fault?: CreateFault): Promise<Order> {
@@ -55,6 +60,9 @@ export class OrdersService {
     this.creating.add(event.creationId);
     try {
       const order = await this.insertWithMessage(event, fault);
+      // END_TRANSACTION is one-way: answer once the created message is really in the topic (else the
+      // order stays 'pending' and the next read or status change asks the broker again).
+      if (!(await this.createdMessages.waitStored(event.orderId, event.creationId, CONFIRM_TIMEOUT_MS))) return order;
       this.repository.markCreationCommitted(event.orderId, event.creationId);
       return { ...order, creationState: 'committed' };
     } catch (error) {
@@ -89,16 +97,20 @@ export class OrdersService {
     let decision: TransactionCheckRecord['decision'];
     if (this.creating.has(event.creationId)) decision = 'unknown';
     else decision = this.repository.creationIdOf(event.orderId) === event.creationId ? 'commit' : 'rollback';
-    if (decision === 'commit') this.repository.markCreationCommitted(event.orderId, event.creationId);
     this.repository.recordCheck({ orderId: event.orderId, creationId: event.creationId, decision, at: Date.now() });
     this.logger.log(`check-back for the creation of order ${event.orderId}: ${decision}`);
     return decision;
   }
 
-  get(orderId: string): Order {
+  /** The order; a 'pending' creation (committed by a check-back, or confirmed late) is looked up first. */
+  async get(orderId: string): Promise<Order> {
     const order = this.repository.find(orderId);
     if (order === undefined) throw new NotFoundException(`order ${orderId} not found`);
-    return order;
+    if (order.creationState === 'committed') return order;
+    const creationId = this.repository.creationIdOf(orderId)!;
+    if (this.creating.has(creationId) || !(await this.createdMessages.isStored(orderId, creationId))) return order;
+    this.repository.markCreationCommitted(orderId, creationId);
+    return { ...order, creationState: 'committed' };
   }
 
   checks(orderId: string): TransactionCheckRecord[] {
@@ -107,13 +119,13 @@ export class OrdersService {
 
   transition(orderId: string, action: OrderAction): Promise<Order> {
     return this.locks.run(orderId, async () => {
-      const order = this.get(orderId);
+      const order = await this.get(orderId);
       const rule = ORDER_TRANSITIONS[action];
       if (!rule.from.includes(order.status))
         throw new ConflictException(`cannot ${action} order ${orderId}: it is ${order.status}`);
       if (order.creationState !== 'committed')
         throw new ConflictException(
-          `order ${orderId} is still being created (its created message is not committed yet); try again shortly`,
+          `order ${orderId} is still being created (its created message is not in the topic yet); try again shortly`,
         );
       const event: OrderEvent = {
         orderId,
