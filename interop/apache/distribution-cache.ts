@@ -114,7 +114,9 @@ export async function ensureApacheDistribution(options: DistributionOptions): Pr
         pom,
         `-Drocketmq.version=${options.version}`,
         `-Dcache.lib.dir=${stagingLib}`,
-        'dependency:copy-dependencies',
+        // Full coordinates (the version pinned in the pom): with Central unreachable, a prefix makes Maven fail
+        // with "No plugin found for prefix" instead of naming the failed transfer.
+        'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies',
       ],
       options.downloadTimeoutMs,
     );

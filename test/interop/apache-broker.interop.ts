@@ -67,7 +67,8 @@ beforeAll(async () => {
   } else {
     cluster = started.cluster;
     console.log(
-      `# Apache RocketMQ 5.5.0: namesrv ${cluster.namesrvAddr}, broker ${cluster.brokerAddr}, ready in ${cluster.timings.totalMs} ms`,
+      `# Apache RocketMQ 5.5.0: namesrv ${cluster.namesrvAddr}, broker ${cluster.brokerAddr}, ready in ${cluster.timings.totalMs} ms` +
+        (cluster.timings.downloaded ? ` (downloaded in ${cluster.timings.downloadMs} ms)` : ''),
     );
   }
 });
