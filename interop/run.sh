@@ -30,6 +30,7 @@ bounded() {
   shift
   setsid "$@" &
   local pid=$! deadline=$(($(date +%s) + limit))
+  echo "$pid" >"$group_file"
   while kill -0 "$pid" 2>/dev/null; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
       echo "FAIL interop: still running after ${limit} s, stopping: $*"
@@ -45,7 +46,23 @@ bounded() {
 }
 log=$(mktemp "${TMPDIR:-/tmp}/rocketnest-interop-XXXXXX.log")
 report=$(mktemp "${TMPDIR:-/tmp}/rocketnest-interop-XXXXXX.json")
-trap 'rm -f -- "$log" "$report"' EXIT
+group_file=$(mktemp "${TMPDIR:-/tmp}/rocketnest-interop-XXXXXX.pgid")
+# Everything below makes its temp folders here (TMPDIR), so even a killed run leaves nothing behind.
+run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/rocketnest-interop-run-XXXXXX")
+trap 'rm -rf -- "$log" "$report" "$group_file" "$run_tmp"' EXIT
+export TMPDIR="$run_tmp"
+# Interrupted (CI cancel, Ctrl-C): the suites' process group goes too.
+on_signal() {
+  local group
+  group=$(cat "$group_file" 2>/dev/null)
+  if [ -n "$group" ]; then
+    kill -TERM -- "-$group" 2>/dev/null
+    sleep 3
+    kill -KILL -- "-$group" 2>/dev/null
+  fi
+  exit 130
+}
+trap on_signal INT TERM
 
 # 1. Fixtures: pure Node, checked even where Java is missing.
 bash interop/build.sh || exit 1
@@ -73,9 +90,12 @@ echo "# driver compiled after $(elapsed) s"
 bounded "$(($(remaining) - 150))" npx vitest run -c vitest.interop.config.ts \
   --reporter=default --reporter=json --outputFile.json="$report" >"$log" 2>&1 &
 suites=$!
-tail -n +1 -f --pid="$suites" "$log"
+# In the background, so a signal to this script is handled at once (bash defers traps while a foreground
+# command runs).
+tail -n +1 -f --pid="$suites" "$log" &
 wait "$suites"
 rc=$?
+wait
 read -r passed failed skipped < <(node -e '
   const fs = require("node:fs");
   let r = {};
