@@ -16,10 +16,9 @@ export interface OrderServiceOptions {
   /** Producer group: the broker's transaction check-backs go to a live member of it. */
   producerGroup?: string;
   /**
-   * Queues of the `order` topic, created at startup (env ORDER_TOPIC_QUEUES). 1 by default: a transactional
-   * send picks its queue round-robin (it takes no sharding key), so with more queues the `created` message
-   * may sit on another queue than the order's later statuses, and a consumer may see `paid` before
-   * `created`. Later statuses are sharded by order id whatever the count.
+   * Queues of the `order` topic, created at startup (env ORDER_TOPIC_QUEUES, default 8). Every message of an
+   * order, the transactional `created` included, is sharded by order id, so per-order order holds whatever
+   * the count.
    */
   topicQueueNums?: number;
   /** Honour `?fault=` on POST /orders, for the demo and the tests only (env ORDER_FAULT_INJECTION). */
@@ -37,7 +36,7 @@ export const DEFAULT_ORDER_SERVICE_OPTIONS: ResolvedOrderServiceOptions = Object
   port: 3000,
   dataDir: path.join('data', 'order-service'),
   producerGroup: 'order-service',
-  topicQueueNums: 1,
+  topicQueueNums: 8,
   faultInjection: false,
 });
 

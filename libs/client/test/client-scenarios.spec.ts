@@ -156,6 +156,33 @@ describe('client scenarios on the standalone broker', () => {
     }
   }, 30_000);
 
+  it('shards a transactional message and, with awaitCommit, stores it before the next message of its key', async () => {
+    const topic = uniq('txorder');
+    await admin.createTopic(topic, { queueNums: 8 });
+    const tx = new Producer({ group: uniq('txo'), namesrvAddr: broker.namesrvAddr, instanceName: uniq('txo') });
+    await tx.start();
+    try {
+      for (let i = 0; i < 10; i++) {
+        const key = `order-${i}`;
+        const created = await tx.sendInTransaction({ topic, body: Buffer.from(`${key}:created`) }, () => true, {
+          shardingKey: key,
+          awaitCommit: true,
+        });
+        expect(created.state).toBe('commit');
+        const paid = await producer.send({ topic, body: Buffer.from(`${key}:paid`) }, { shardingKey: key });
+        expect(paid.messageQueue.queueId).toBe(created.sendResult.messageQueue.queueId);
+        // The commit is stored already: it sits before "paid" in the queue.
+        const queueId = paid.messageQueue.queueId;
+        expect(paid.queueOffset).toBeGreaterThan(0);
+        const result = await broker.broker.store.getMessage('t', topic, queueId, paid.queueOffset - 1, 1);
+        const { decodeStoredMessage } = await import('@rocketnest/protocol');
+        expect(decodeStoredMessage(result.messageBuffers[0]!).body.toString()).toBe(`${key}:created`);
+      }
+    } finally {
+      await tx.shutdown();
+    }
+  });
+
   it('delivers delayed messages after their level, not before', async () => {
     const topic = uniq('delay');
     await admin.createTopic(topic, { queueNums: 1 });

@@ -74,7 +74,15 @@ export class OrdersService {
   }
 
   /** The local transaction of the `created` message: the body is `event`, the method body is the insert. */
-  @TransactionalMessage({ topic: ORDER_TOPIC, tag: 'created', keys: (event) => (event as OrderEvent).orderId })
+  @TransactionalMessage({
+    topic: ORDER_TOPIC,
+    tag: 'created',
+    keys: (event) => (event as OrderEvent).orderId,
+    // Same queue as the order's later statuses, stored before the method returns: consumers see
+    // created -> paid -> ... in order.
+    shardingKey: (event) => (event as OrderEvent).orderId,
+    awaitCommit: true,
+  })
   async insertWithMessage(event: OrderCreatedEvent, fault?: CreateFault): Promise<Order> {
     this.faults.beforeInsert(fault, event.orderId);
     const order = this.repository.insert(event, () => this.faults.insideInsert(fault, event.orderId));

@@ -365,16 +365,22 @@ export class MQClientAPI {
     else await this.call(addr, request);
   }
 
-  /** END_TRANSACTION, oneway as Java sends it. */
-  async endTransaction(addr: string, header: EndTransactionRequestHeader, remark: string | null): Promise<void> {
+  /** END_TRANSACTION, oneway as Java sends it, or as a request whose error code is thrown. */
+  async endTransaction(
+    addr: string,
+    header: EndTransactionRequestHeader,
+    remark: string | null,
+    oneway = true,
+  ): Promise<void> {
     const request = this.command(
       RequestCode.END_TRANSACTION,
       END_TRANSACTION_REQUEST_HEADER.encode(header),
       null,
-      true,
+      oneway,
     );
     request.remark = remark;
-    await this.remoting.invokeOneway(addr, request);
+    if (oneway) await this.remoting.invokeOneway(addr, request);
+    else await this.call(addr, request);
   }
 
   async viewMessage(addr: string, offset: number): Promise<StoredMessage> {

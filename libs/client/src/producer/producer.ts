@@ -54,6 +54,16 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
+/** Options of a transactional send: where the half message goes, and how the outcome is sent. */
+export interface TransactionSendOptions extends SendOptions {
+  /**
+   * Send END_TRANSACTION as a request and wait for the broker's answer (default: oneway, as Java does).
+   * When the call returns, a committed message is then already in its queue: a message sent next to the
+   * same queue (same sharding key) is stored after it.
+   */
+  awaitCommit?: boolean;
+}
+
 /** What one send puts on the wire, whatever its attempts. */
 interface PreparedSend {
   topic: string;
@@ -188,8 +198,12 @@ export class Producer implements ClientMember {
    * runs and its answer ('commit' | 'rollback' | 'unknown'; a throw is 'unknown') goes to the broker as a
    * oneway END_TRANSACTION. Other send statuses roll back without running `execute`.
    */
-  async sendMessageInTransaction(message: Message, execute: LocalTransactionExecutor): Promise<TransactionResult> {
-    const sendResult = await this.sendHalf(message);
+  async sendMessageInTransaction(
+    message: Message,
+    execute: LocalTransactionExecutor,
+    options: TransactionSendOptions = {},
+  ): Promise<TransactionResult> {
+    const sendResult = await this.sendHalf(message, options);
     let state: TransactionState = 'rollback';
     let error: unknown;
     if (sendResult.sendStatus === 'SEND_OK') {
@@ -203,7 +217,7 @@ export class Producer implements ClientMember {
         state = 'unknown';
       }
     }
-    await this.endTransaction(sendResult, state, error);
+    await this.endTransaction(sendResult, state, error, options.awaitCommit === true);
     return { sendResult, state, error };
   }
 
@@ -211,18 +225,26 @@ export class Producer implements ClientMember {
    * Transactional send whose outcome follows `local`'s result: a value commits, a throw rolls back, a
    * TransactionUnknownError leaves the decision to the check-back. The value and error are returned.
    */
-  async sendInTransaction<T>(message: Message, local: LocalTransaction<T>): Promise<TransactionSendResult<T>> {
+  async sendInTransaction<T>(
+    message: Message,
+    local: LocalTransaction<T>,
+    options: TransactionSendOptions = {},
+  ): Promise<TransactionSendResult<T>> {
     let value: T | undefined;
     let failure: unknown;
-    const result = await this.sendMessageInTransaction(message, async (sent, sendResult) => {
-      try {
-        value = await local(sent, sendResult);
-        return 'commit';
-      } catch (thrown) {
-        failure = thrown;
-        return thrown instanceof TransactionUnknownError ? 'unknown' : 'rollback';
-      }
-    });
+    const result = await this.sendMessageInTransaction(
+      message,
+      async (sent, sendResult) => {
+        try {
+          value = await local(sent, sendResult);
+          return 'commit';
+        } catch (thrown) {
+          failure = thrown;
+          return thrown instanceof TransactionUnknownError ? 'unknown' : 'rollback';
+        }
+      },
+      options,
+    );
     return { ...result, error: result.error ?? failure, value };
   }
 
@@ -322,15 +344,29 @@ export class Producer implements ClientMember {
     }
   }
 
-  private async sendHalf(message: Message): Promise<SendResult> {
+  private async sendHalf(message: Message, options: SendOptions): Promise<SendResult> {
     const properties = messageProperties({ ...message, delayTimeLevel: undefined });
     properties[MessageConst.TRAN_MSG] = 'true';
     properties[MessageConst.PGROUP] = this.group;
-    return this.sendWithRetries(this.prepareSingle(message, properties, MessageSysFlag.TRANSACTION_PREPARED_TYPE), {});
+    const { shardingKey, selector, queue, timeoutMs } = options;
+    return this.sendWithRetries(this.prepareSingle(message, properties, MessageSysFlag.TRANSACTION_PREPARED_TYPE), {
+      shardingKey,
+      selector,
+      queue,
+      timeoutMs,
+    });
   }
 
-  /** END_TRANSACTION (oneway) to the master that stored the half message; a failure is logged, not thrown. */
-  private async endTransaction(sendResult: SendResult, state: TransactionState, error: unknown): Promise<void> {
+  /**
+   * END_TRANSACTION to the master that stored the half message, oneway unless `awaitAnswer`; a failure is
+   * logged, not thrown (the broker checks the half message back).
+   */
+  private async endTransaction(
+    sendResult: SendResult,
+    state: TransactionState,
+    error: unknown,
+    awaitAnswer = false,
+  ): Promise<void> {
     const instance = this.started();
     const brokerName = sendResult.messageQueue.brokerName;
     const addr = instance.brokers.master(brokerName);
@@ -340,6 +376,7 @@ export class Producer implements ClientMember {
         addr,
         endTransactionHeader(this.group, sendResult, state),
         error === undefined ? null : errorText(error),
+        !awaitAnswer,
       );
     } catch (failure) {
       // Java logs and returns: the broker will check the half message back.

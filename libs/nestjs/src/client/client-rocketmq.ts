@@ -14,6 +14,7 @@ import {
   SendOptions,
   SendResult,
   TransactionChecker,
+  TransactionSendOptions,
   TransactionSendResult,
 } from '@rocketnest/client';
 import { CONTENT_TYPE_PROPERTY, ERROR_PROPERTY } from '../constants.js';
@@ -128,10 +129,11 @@ export class ClientRocketMQ extends ClientProxy {
     pattern: RocketMQEmitPattern | string,
     data: unknown,
     local: LocalTransaction<T>,
+    options: Pick<TransactionSendOptions, 'awaitCommit'> = {},
   ): Promise<TransactionSendResult<T>> {
     await this.connect();
-    const { message } = this.toMessage(pattern, data);
-    return this.producer.sendInTransaction(message, local);
+    const { message, options: sendOptions } = this.toMessage(pattern, data);
+    return this.producer.sendInTransaction(message, local, { ...sendOptions, ...options });
   }
 
   /** Decodes a received reply (or any message) body the way consumers do. */

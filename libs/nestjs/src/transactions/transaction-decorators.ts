@@ -16,6 +16,13 @@ export interface TransactionalMessageOptions extends Omit<
 > {
   /** Business keys from the method's arguments (the broker indexes them; handy in check-backs). */
   keys?: (...args: unknown[]) => string | readonly string[];
+  /** Ordered messages: a key from the arguments; same key, same queue as the messages that follow. */
+  shardingKey?: (...args: unknown[]) => string;
+  /**
+   * Wait for the broker to store the commit before the method returns (default false: END_TRANSACTION is
+   * oneway, as in Java). Set it when the next message of the same key must be stored after this one.
+   */
+  awaitCommit?: boolean;
   /** The message body from the method's arguments (default: the first argument). */
   payload?: (...args: unknown[]) => unknown;
 }

@@ -80,12 +80,16 @@ export class TransactionExplorer implements OnModuleInit {
     const target = instance as { [TRANSACTION_BINDINGS]?: Map<string | symbol, TransactionRunner> };
     const bindings = target[TRANSACTION_BINDINGS] ?? new Map<string | symbol, TransactionRunner>();
     target[TRANSACTION_BINDINGS] = bindings;
-    const { keys: keysOf, payload: payloadOf, ...pattern } = options;
+    const { keys: keysOf, payload: payloadOf, shardingKey: shardingKeyOf, awaitCommit, ...pattern } = options;
     bindings.set(name, async (self, original, args) => {
       const payload = payloadOf === undefined ? args[0] : payloadOf(...args);
       const keys = keysOf?.(...args);
-      const result = await this.client.sendInTransaction({ ...pattern, keys }, payload ?? null, async () =>
-        original.apply(self, args),
+      const shardingKey = shardingKeyOf?.(...args);
+      const result = await this.client.sendInTransaction(
+        { ...pattern, keys, shardingKey },
+        payload ?? null,
+        async () => original.apply(self, args),
+        { awaitCommit },
       );
       if (result.error !== undefined) throw result.error;
       if (result.state === 'rollback') {
