@@ -11,6 +11,7 @@ import {
   TopicOffset,
   decodeClusterInfo,
   decodeConsumeStats,
+  decodeKVTable,
   decodeOffsetMsgId,
   decodeTopicList,
   decodeTopicStatsTable,
@@ -195,6 +196,17 @@ export class Admin {
         if (view.topic !== topic && message.topic !== topic) continue;
         if (uniqueKey ? view.msgId === key : view.keys.includes(key)) out.push(view);
       }
+    }
+    return out;
+  }
+
+  /** GET_BROKER_RUNTIME_INFO of every master: the broker's figures (offsets, versions, store counters) by address. */
+  async brokerRuntimeInfo(clusterName?: string): Promise<Map<string, Record<string, string>>> {
+    const instance = this.started();
+    const out = new Map<string, Record<string, string>>();
+    for (const addr of await this.masters(clusterName)) {
+      const response = await instance.api.call(addr, instance.api.command(RequestCode.GET_BROKER_RUNTIME_INFO));
+      out.set(addr, decodeKVTable(response.body!).table);
     }
     return out;
   }

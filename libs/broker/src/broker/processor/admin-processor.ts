@@ -241,6 +241,7 @@ export class AdminProcessor {
 
   readonly getBrokerRuntimeInfo = (request: RemotingCommand): RemotingCommand => {
     const { store, options } = this.ctx;
+    const stats = store.getStats();
     const table: Record<string, string> = {
       brokerVersion: String(DEFAULT_SERVER_VERSION),
       brokerVersionDesc: 'V4_9_8 (rocketnest)',
@@ -251,6 +252,9 @@ export class AdminProcessor {
       brokerName: options.brokerName,
       clusterName: options.clusterName,
       pageCacheLockTimeMills: '0',
+      // Not in Apache's table: how many CommitLog writes and fdatasyncs so far (benchmarks read them).
+      commitLogWrites: String(stats.commitLogWrites),
+      commitLogFsyncs: String(stats.commitLogFsyncs),
     };
     return replyWith(request, ResponseCode.SUCCESS, null, encodeKVTable({ table }));
   };
