@@ -3,10 +3,11 @@
  * Each contender starts its own broker process (data in its temp folder) and drives it with @rocketnest/client
  * or the Nest transport. Apache RocketMQ's broker is driven by the same client (apache-rocketmq.contender.ts).
  */
-import { e2eWorkload, notYetBuilt, type ContenderSlot, type LoadShape } from '../../harness/index.js';
+import { e2eWorkload, type ContenderSlot, type LoadShape } from '../../harness/index.js';
 import { DEFAULT_PAYLOAD_BYTES } from '../../harness/payload-stamp.js';
 import type { SetupContext } from '../../harness/workload.js';
 import { benchName, loadKey } from '../load-key.js';
+import { connectNestRocketnest } from './nest.adapter.js';
 import { connectRocketnestClient, type SendStyle } from './rocketnest.adapter.js';
 import { startRocketnestBroker, type FlushMode } from './rocketnest-broker.js';
 import type { MessagingAdapter } from '../../harness/messaging-adapter.js';
@@ -158,7 +159,38 @@ export function rocketnestOrderly(): ContenderSlot {
 
 /** W9: ClientRocketMQ.emit -> @Topic handler, same broker as the raw client. */
 export function rocketnestNest(inFlight: number): ContenderSlot {
-  return notYetBuilt(`rocketnest-nest/window-${inFlight}`, 'Rocketnest Nest transport (emit -> @Topic)');
+  const load = window(inFlight);
+  const key = `rocketnest-nest/${loadKey(load)}`;
+  return e2eWorkload({
+    key,
+    label: 'Rocketnest Nest transport (emit -> @Topic)',
+    owner: 'rocketnest',
+    durability: 'async',
+    load,
+    settings: {
+      client: 'ClientRocketMQ (ClientsModule), emit resolves on SEND_OK',
+      server: 'ServerRocketMQ, @Topic handler, defaults',
+      serializer: 'msgpack (default)',
+      broker: 'rocketnest standalone (own process)',
+      flushDiskType: 'ASYNC_FLUSH',
+      queues: QUEUES,
+    },
+    connect: async (context) => {
+      const broker = await startRocketnestBroker({
+        dataDir: context.tempDir,
+        flush: 'ASYNC_FLUSH',
+        signal: context.signal,
+      });
+      return connectNestRocketnest({
+        namesrvAddr: broker.namesrvAddr,
+        serverPids: [broker.process.pid],
+        name: benchName(key),
+        queueNums: QUEUES,
+        payloadBytes: DEFAULT_PAYLOAD_BYTES,
+        onClose: () => broker.process.stop(),
+      });
+    },
+  });
 }
 
 export { rocketnestRestart } from './restart.workload.js';
