@@ -25,7 +25,7 @@ import { lastValueFrom } from 'rxjs';
 import type { MessagingAdapter } from '../../harness/messaging-adapter.js';
 import { stampedObject, type Stamp } from '../../harness/payload-stamp.js';
 import type { PeerEndpoint } from '../../peers/peer-server.js';
-import { BENCH_CLIENT, BENCH_SINK, BenchSink } from './nest-bench-sink.js';
+import { BENCH_CLIENT, BENCH_SINK, BenchSink, NestSinkAdapter } from './nest-bench-sink.js';
 
 export const NEST_NATS_PATTERN = 'rocketnest.bench.event';
 
@@ -64,37 +64,23 @@ class NestNatsProducerModule {
   }
 }
 
-class NestNatsAdapter implements MessagingAdapter {
+class NestNatsAdapter extends NestSinkAdapter {
   constructor(
-    readonly serverPids: readonly number[],
+    serverPids: readonly number[],
     private readonly options: NestNatsAdapterOptions,
-    private readonly sink: BenchSink,
-    private readonly microservice: INestMicroservice,
-    private readonly producerApp: INestApplicationContext,
+    sink: BenchSink,
+    microservice: INestMicroservice,
+    producerApp: INestApplicationContext,
     private readonly client: ClientProxy,
-  ) {}
+  ) {
+    // Core NATS keeps nothing to purge.
+    super(serverPids, sink, [producerApp, microservice]);
+  }
 
   async send(stamp: Stamp): Promise<void> {
     await lastValueFrom(this.client.emit(NEST_NATS_PATTERN, stampedObject(stamp, this.options.payloadBytes)), {
       defaultValue: undefined,
     });
-  }
-
-  async startConsumer(onMessage: (stamp: Stamp) => void): Promise<void> {
-    this.sink.handler = onMessage;
-  }
-
-  async stopConsumer(): Promise<void> {
-    this.sink.handler = null;
-  }
-
-  async purge(): Promise<void> {
-    // Core NATS keeps nothing to purge.
-  }
-
-  async close(): Promise<void> {
-    this.sink.handler = null;
-    await Promise.allSettled([this.producerApp.close(), this.microservice.close()]);
   }
 }
 

@@ -29,7 +29,7 @@ import { lastValueFrom } from 'rxjs';
 import type { MessagingAdapter } from '../../harness/messaging-adapter.js';
 import { stampedObject, type Stamp } from '../../harness/payload-stamp.js';
 import type { PeerEndpoint } from '../../peers/peer-server.js';
-import { BENCH_CLIENT, BENCH_SINK, BenchSink } from './nest-bench-sink.js';
+import { BENCH_CLIENT, BENCH_SINK, BenchSink, NestSinkAdapter } from './nest-bench-sink.js';
 
 export const NEST_RMQ_PATTERN = 'bench.event';
 
@@ -72,17 +72,19 @@ class NestRmqProducerModule {
   }
 }
 
-class NestRmqAdapter implements MessagingAdapter {
+class NestRmqAdapter extends NestSinkAdapter {
   constructor(
-    readonly serverPids: readonly number[],
+    serverPids: readonly number[],
     private readonly options: NestRmqAdapterOptions,
-    private readonly sink: BenchSink,
-    private readonly microservice: INestMicroservice,
-    private readonly producerApp: INestApplicationContext,
+    sink: BenchSink,
+    microservice: INestMicroservice,
+    producerApp: INestApplicationContext,
     private readonly client: ClientProxy,
     private readonly admin: ChannelModel,
     private readonly adminChannel: Channel,
-  ) {}
+  ) {
+    super(serverPids, sink, [producerApp, microservice]);
+  }
 
   async send(stamp: Stamp): Promise<void> {
     await lastValueFrom(this.client.emit(NEST_RMQ_PATTERN, stampedObject(stamp, this.options.payloadBytes)), {
@@ -90,22 +92,11 @@ class NestRmqAdapter implements MessagingAdapter {
     });
   }
 
-  async startConsumer(onMessage: (stamp: Stamp) => void): Promise<void> {
-    this.sink.handler = onMessage;
-  }
-
-  async stopConsumer(): Promise<void> {
-    // The Nest consumer keeps running (a Nest app does not pause); deliveries between rounds are acked and dropped.
-    this.sink.handler = null;
-  }
-
-  async purge(): Promise<void> {
+  override async purge(): Promise<void> {
     await this.adminChannel.purgeQueue(this.options.queue);
   }
 
-  async close(): Promise<void> {
-    this.sink.handler = null;
-    await Promise.allSettled([this.producerApp.close(), this.microservice.close()]);
+  protected override async afterClose(): Promise<void> {
     try {
       await this.adminChannel.deleteQueue(this.options.queue);
     } finally {

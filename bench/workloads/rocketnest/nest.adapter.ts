@@ -20,7 +20,7 @@ import { ClientRocketMQ, ServerRocketMQ, Topic } from '@rocketnest/nestjs';
 import { lastValueFrom } from 'rxjs';
 import type { MessagingAdapter } from '../../harness/messaging-adapter.js';
 import { stampedObject, type Stamp } from '../../harness/payload-stamp.js';
-import { BENCH_CLIENT, BENCH_SINK, BenchSink } from '../peers/nest-bench-sink.js';
+import { BENCH_CLIENT, BENCH_SINK, BenchSink, NestSinkAdapter } from '../peers/nest-bench-sink.js';
 
 export interface NestRocketnestOptions {
   readonly namesrvAddr: string;
@@ -68,43 +68,23 @@ class NestRocketnestProducerModule {
   }
 }
 
-class NestRocketnestAdapter implements MessagingAdapter {
+class NestRocketnestAdapter extends NestSinkAdapter {
   constructor(
     private readonly options: NestRocketnestOptions,
-    private readonly sink: BenchSink,
-    private readonly microservice: INestMicroservice,
-    private readonly producerApp: INestApplicationContext,
+    sink: BenchSink,
+    microservice: INestMicroservice,
+    producerApp: INestApplicationContext,
     private readonly client: ClientRocketMQ,
-  ) {}
-
-  get serverPids(): readonly number[] {
-    return this.options.serverPids;
+  ) {
+    super(options.serverPids, sink, [producerApp, microservice]);
   }
 
   async send(stamp: Stamp): Promise<void> {
     await lastValueFrom(this.client.emit(this.options.name, stampedObject(stamp, this.options.payloadBytes)));
   }
 
-  async startConsumer(onMessage: (stamp: Stamp) => void): Promise<void> {
-    this.sink.handler = onMessage;
-  }
-
-  async stopConsumer(): Promise<void> {
-    // The Nest consumer keeps running between rounds, as the Nest RMQ contender's does.
-    this.sink.handler = null;
-  }
-
-  async purge(): Promise<void> {
-    // Nothing left behind: the running consumer consumed it.
-  }
-
-  async close(): Promise<void> {
-    this.sink.handler = null;
-    try {
-      await Promise.allSettled([this.producerApp.close(), this.microservice.close()]);
-    } finally {
-      await this.options.onClose();
-    }
+  protected override afterClose(): Promise<void> {
+    return this.options.onClose();
   }
 }
 
