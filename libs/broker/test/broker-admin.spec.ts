@@ -96,6 +96,9 @@ describe('Broker admin requests', () => {
     const table = decodeKVTable((await f.invoke(RequestCode.GET_BROKER_RUNTIME_INFO)).body!).table;
     expect(table['brokerName']).toBe('broker-a');
     expect(Number(table['commitLogMaxOffset'])).toBeGreaterThanOrEqual(0);
+    // Store counters for benchmarks (messages per fdatasync): numbers, never absent.
+    expect(Number.isInteger(Number(table['commitLogWrites']))).toBe(true);
+    expect(Number.isInteger(Number(table['commitLogFsyncs']))).toBe(true);
   });
 
   it('resets a group offset to the queue end with timestamp -1', async () => {

@@ -296,6 +296,10 @@ describe('client scenarios on the standalone broker', () => {
     expect(progress.reduce((sum, p) => sum + p.lag, 0)).toBe(0);
     const stats = await admin.topicStats(topic);
     expect(stats.reduce((sum, [, o]) => sum + o.maxOffset, 0)).toBe(1);
+    const runtime = [...(await admin.brokerRuntimeInfo()).values()];
+    expect(runtime).toHaveLength(1);
+    expect(Number(runtime[0]!['commitLogMaxOffset'])).toBeGreaterThan(0);
+    expect(Number(runtime[0]!['commitLogWrites'])).toBeGreaterThan(0);
     await admin.deleteTopic(topic);
     await waitFor(async () => !(await admin.listTopics()).includes(topic));
   });
