@@ -6,6 +6,7 @@ import type { RoundMeasurement } from './workload.js';
 
 export type MetricKey =
   | 'msgPerSec'
+  | 'opsPerSec'
   | 'sendMsgPerSec'
   | 'mbPerSec'
   | 'sendP50Ms'
@@ -27,6 +28,8 @@ export interface MetricInfo {
 
 const METRICS: Readonly<Record<Exclude<MetricKey, `extra.${string}`>, MetricInfo>> = {
   msgPerSec: { label: 'e2e msg/s', unit: 'msg/s', higherIsBetter: true },
+  /** Micro-benchmarks (codecs, store appends, request/response): `messages` counts operations. */
+  opsPerSec: { label: 'ops/s', unit: 'ops/s', higherIsBetter: true },
   sendMsgPerSec: { label: 'send msg/s', unit: 'msg/s', higherIsBetter: true },
   mbPerSec: { label: 'MB/s', unit: 'MB/s', higherIsBetter: true },
   sendP50Ms: { label: 'send RT p50', unit: 'ms', higherIsBetter: false },
@@ -54,6 +57,7 @@ export function metricValue(m: RoundMeasurement, key: MetricKey): number | null 
   const perMessage = (us: number | null): number | null => (us === null || m.messages <= 0 ? null : us / m.messages);
   switch (key) {
     case 'msgPerSec':
+    case 'opsPerSec':
       return perSecond(m.messages, m.durationMs);
     case 'sendMsgPerSec':
       return m.sent === undefined ? null : perSecond(m.sent.messages, m.sent.durationMs);

@@ -19,6 +19,8 @@ import {
   rocketnestTransactional,
   rocketnestWindow,
 } from './rocketnest/contenders.js';
+import { protocolComparisons } from './protocol/protocol-comparisons.js';
+import { storeComparisons } from './store/store-comparisons.js';
 
 const window = (inFlight: number) => ({ kind: 'window', inFlight }) as const;
 const RATE = { kind: 'fixed-rate', perSecond: 2000 } as const;
@@ -279,5 +281,7 @@ export function buildCatalog(): Comparison[] {
         { level: 'goal', metric: 'extra.restartMsPerGiB', bound: { absolute: 3_000 }, text: '<= 3 s per GiB' },
       ],
     },
+    ...protocolComparisons(),
+    ...storeComparisons(),
   ];
 }
