@@ -106,9 +106,15 @@ function describe(error: unknown): string {
   return `${error.message}${cause}`;
 }
 
-function metricsOf(m: RoundMeasurement): Partial<Record<MetricKey, number>> {
+/** The reported metrics, the comparison's own (opsPerSec for micro-benchmarks) and every extra figure. */
+function metricsOf(m: RoundMeasurement, comparison: Comparison): Partial<Record<MetricKey, number>> {
   const out: Partial<Record<MetricKey, number>> = {};
-  const keys: MetricKey[] = [...REPORTED_METRICS, ...Object.keys(m.extra ?? {}).map((k) => `extra.${k}` as MetricKey)];
+  const keys: MetricKey[] = [
+    ...REPORTED_METRICS,
+    comparison.metric,
+    ...(comparison.alsoRatio ?? []),
+    ...Object.keys(m.extra ?? {}).map((k) => `extra.${k}` as MetricKey),
+  ];
   for (const key of keys) {
     const value = metricValue(m, key);
     if (value !== null && Number.isFinite(value)) out[key] = value;
@@ -176,7 +182,7 @@ export async function runComparison(comparison: Comparison, context: RunnerConte
           const measurement = await withTimeCap(`${workload.key} round ${round + 1}`, remaining, (signal) =>
             workload.run({ round, warmUp: false, signal, plan: context.plan }),
           );
-          c.rounds.push({ round, measurement, metrics: metricsOf(measurement) });
+          c.rounds.push({ round, measurement, metrics: metricsOf(measurement, comparison) });
           const rate = metricValue(measurement, 'msgPerSec');
           context.log(
             `    round ${round + 1} ${workload.label}: ${rate === null ? '-' : Math.round(rate).toLocaleString('en-US')} msg/s` +
