@@ -26,7 +26,13 @@ import { MQBrokerError, MQClientError, SendTimeoutError, TopicRouteError } from 
 import { ClientInstance, ClientMember } from '../instance/client-instance.js';
 import { TopicPublishInfo, publishInfoOf } from '../instance/topic-route-table.js';
 import { Message, MessageExt, toMessageExt } from '../message/message.js';
-import { encodeBatch, encodeMessage, messageProperties, validateMessage } from './message-encoding.js';
+import {
+  encodeBatch,
+  encodeMessage,
+  messageProperties,
+  validateMessage,
+  type EncodeOptions,
+} from './message-encoding.js';
 import { ProducerOptions, ResolvedProducerOptions, resolveProducerOptions } from './producer-options.js';
 import { QueueSelection, QueueSelector, selectQueueByKey } from './queue-selection.js';
 import { PendingRequests, createReply } from './request-reply.js';
@@ -85,10 +91,17 @@ export class Producer implements ClientMember {
   private readonly derivedRoutes = new Map<string, TopicPublishInfo>();
   private readonly logger: Logger;
   private checker: TransactionChecker | undefined;
+  /** Single messages may be compressed; built once, not per send. */
+  private readonly singleEncoding: EncodeOptions;
 
   constructor(options: ProducerOptions) {
     this.options = resolveProducerOptions(options);
     this.group = this.options.group;
+    this.singleEncoding = {
+      compressThresholdBytes: this.options.compressThresholdBytes,
+      maxMessageSizeBytes: this.options.maxMessageSizeBytes,
+      compress: true,
+    };
     this.logger = childLogger(this.options.logger ?? NOOP_LOGGER, 'producer');
     this.selection = new QueueSelection(this.options.sendLatencyFaultEnable);
   }
@@ -414,7 +427,7 @@ export class Producer implements ClientMember {
   private prepareSingle(message: Message, properties: Record<string, string>, extraSysFlag: number): PreparedSend {
     validateMessage(message, this.options.maxMessageSizeBytes);
     this.started();
-    const encoded = encodeMessage(message, properties, { ...this.options, compress: true });
+    const encoded = encodeMessage(message, properties, this.singleEncoding);
     let reconsumeTimes = 0;
     let maxReconsumeTimes: number | undefined;
     // Sends to %RETRY% topics carry these in the header, not the properties (2.1.1).
@@ -435,12 +448,13 @@ export class Producer implements ClientMember {
       kind: properties[MessageConst.MSG_TYPE] === 'reply' ? 'reply' : 'single',
       msgId: properties[MessageConst.UNIQ_KEY]!,
       message,
-      header: (queue) => ({
-        ...this.baseHeader(message.topic, queue.queueId, encoded.sysFlag | extraSysFlag, message.flag ?? 0),
-        properties: propertiesText,
-        reconsumeTimes,
-        ...(maxReconsumeTimes === undefined ? {} : { maxReconsumeTimes }),
-      }),
+      header: (queue) => {
+        const header = this.baseHeader(message.topic, queue.queueId, encoded.sysFlag | extraSysFlag, message.flag ?? 0);
+        header.properties = propertiesText;
+        header.reconsumeTimes = reconsumeTimes;
+        if (maxReconsumeTimes !== undefined) header.maxReconsumeTimes = maxReconsumeTimes;
+        return header;
+      },
     };
   }
 
