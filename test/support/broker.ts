@@ -9,16 +9,13 @@ export interface TestBroker extends Standalone {
 
 let counter = 0;
 
-/** A real NameServer + Broker in a temp folder on ephemeral ports; `close()` also removes the folder. */
-export async function startTestBroker(options: StandaloneOptions = {}): Promise<TestBroker> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rocketnest-e2e-'));
-  const standalone = await startStandalone({
-    dataDir,
-    namesrvPort: 0,
-    brokerPort: 0,
-    ...options,
-    broker: { messageDelayLevel: '1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s', ...options.broker },
-  });
+/**
+ * A real NameServer + Broker in a fresh temp folder (named from `dataDirPrefix`) on ephemeral ports;
+ * `close()` also removes the folder. Shared with the client library's tests.
+ */
+export async function startTempStandalone(options: StandaloneOptions, dataDirPrefix: string): Promise<TestBroker> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), dataDirPrefix));
+  const standalone = await startStandalone({ dataDir, namesrvPort: 0, brokerPort: 0, ...options });
   return {
     ...standalone,
     dataDir,
@@ -33,6 +30,18 @@ export async function startTestBroker(options: StandaloneOptions = {}): Promise<
   };
 }
 
+/** The end-to-end broker: every delay level is 1s so retries and delayed messages arrive within a test. */
+export function startTestBroker(options: StandaloneOptions = {}): Promise<TestBroker> {
+  return startTempStandalone(
+    {
+      ...options,
+      broker: { messageDelayLevel: '1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s', ...options.broker },
+    },
+    'rocketnest-e2e-',
+  );
+}
+
+/** A name unique within the test run (topics, groups, instance names). */
 export function uniq(prefix: string): string {
   counter += 1;
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`;

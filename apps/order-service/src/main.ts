@@ -9,7 +9,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { OrderServiceModule } from './order-service.module.js';
 import { orderServiceOptionsFromEnv, resolveOrderServiceOptions } from './order-service-options.js';
-import { ServiceLogger } from './service-logger.js';
+import { ServiceLogger } from '../../shared/src/service-logger.js';
 
 async function main(): Promise<void> {
   const options = resolveOrderServiceOptions(orderServiceOptionsFromEnv(process.env));

@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { ServerRocketMQ } from '@rocketnest/nestjs';
 import { PointsServiceModule } from './points-service.module.js';
 import { pointsServiceOptionsFromEnv, resolvePointsServiceOptions } from './points-service-options.js';
-import { ServiceLogger } from './service-logger.js';
+import { ServiceLogger } from '../../shared/src/service-logger.js';
 
 async function main(): Promise<void> {
   const options = resolvePointsServiceOptions(pointsServiceOptionsFromEnv(process.env));

@@ -4,25 +4,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessageSysFlag, decodeOffsetMsgId, decodeStoredMessage, encodeProperties } from '@rocketnest/protocol';
 import { MessageStore, PutMessageStatus, type StoreOptions } from '@rocketnest/store';
-import { BORN_HOST, STORE_HOST, makeTempDir, message, removeDir, smallStoreOptions } from './helpers/store-fixtures.js';
+import { BORN_HOST, STORE_HOST, message } from './helpers/store-fixtures.js';
+import { useTempStore } from './helpers/temp-store.js';
 import { scanRecordsOnDisk, verifyStoreConsistency } from './helpers/verify-store.js';
 
-let dir: string | undefined;
-let store: MessageStore | undefined;
-afterEach(async () => {
-  await store?.shutdown();
-  store = undefined;
-  await removeDir(dir);
-  dir = undefined;
-});
+const fx = useTempStore();
 
-async function open(options: StoreOptions = {}, now?: () => number): Promise<MessageStore> {
-  dir ??= await makeTempDir();
-  store = await MessageStore.open(smallStoreOptions(dir, options), { now });
-  return store;
+function open(options: StoreOptions = {}, now?: () => number): Promise<MessageStore> {
+  return fx.open(options, { now });
 }
 
 /** Record size for topic "TopicTest" without properties: 91 + 9 + body. */
@@ -30,7 +22,7 @@ const recordSize = (body: number): number => 100 + body;
 
 function readBlank(offset: number): { size: number; magic: number } {
   const segment = Math.floor(offset / 4096) * 4096;
-  const file = fs.readFileSync(path.join(dir as string, 'commitlog', String(segment).padStart(20, '0')));
+  const file = fs.readFileSync(path.join(fx.dir as string, 'commitlog', String(segment).padStart(20, '0')));
   return { size: file.readInt32BE(offset - segment), magic: file.readInt32BE(offset - segment + 4) };
 }
 
@@ -48,7 +40,7 @@ describe('CommitLog rollover', () => {
     expect(records).toHaveLength(60);
     for (const record of records)
       expect(Math.floor(record.offset / 4096)).toBe(Math.floor((record.offset + record.size - 1) / 4096));
-    const files = fs.readdirSync(path.join(dir as string, 'commitlog'));
+    const files = fs.readdirSync(path.join(fx.dir as string, 'commitlog'));
     expect(files.map(Number)).toEqual(files.map((_, i) => i * 4096));
     for (let segment = 0; segment < files.length - 1; segment++) {
       const last = records.filter((r) => Math.floor(r.offset / 4096) === segment).pop();
@@ -218,7 +210,7 @@ describe('put-time checks', () => {
     const s = await open();
     await s.putMessage(message({ body: Buffer.alloc(3000) }));
     // A directory where the next segment file must go makes its creation fail.
-    fs.mkdirSync(path.join(dir as string, 'commitlog', '00000000000000004096'));
+    fs.mkdirSync(path.join(fx.dir as string, 'commitlog', '00000000000000004096'));
     const failed = await s.putMessage(message({ body: Buffer.alloc(2000) }));
     expect(failed.status).toBe(PutMessageStatus.CREATE_MAPPED_FILE_FAILED);
     expect(s.getRunningState()).toMatchObject({ writable: false });

@@ -5,24 +5,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessageSysFlag, decodeStoredMessage, javaStringHashCode } from '@rocketnest/protocol';
 import { GetMessageStatus, type MessageArrivedEvent, MessageStore, type StoreOptions } from '@rocketnest/store';
-import { makeTempDir, message, removeDir, smallStoreOptions } from './helpers/store-fixtures.js';
+import { makeTempDir, message } from './helpers/store-fixtures.js';
+import { useTempStore } from './helpers/temp-store.js';
 
-let dir: string | undefined;
-let store: MessageStore | undefined;
-afterEach(async () => {
-  await store?.shutdown();
-  store = undefined;
-  await removeDir(dir);
-  dir = undefined;
-});
+const fx = useTempStore();
 
-async function open(options: StoreOptions = {}, now?: () => number): Promise<MessageStore> {
-  dir ??= await makeTempDir();
-  store = await MessageStore.open(smallStoreOptions(dir, options), { now });
-  return store;
+function open(options: StoreOptions = {}, now?: () => number): Promise<MessageStore> {
+  return fx.open(options, { now });
 }
 
 async function fill(s: MessageStore, count: number, tags?: (i: number) => string | undefined): Promise<void> {
@@ -42,8 +34,8 @@ describe('getMessage statuses (2.3)', () => {
   });
 
   it('answers NO_MESSAGE_IN_QUEUE with 0 for a queue without entries', async () => {
-    dir = await makeTempDir();
-    fs.mkdirSync(path.join(dir, 'consumequeue', 'Empty', '0'), { recursive: true });
+    fx.dir = await makeTempDir();
+    fs.mkdirSync(path.join(fx.dir, 'consumequeue', 'Empty', '0'), { recursive: true });
     const s = await open();
     expect(await s.getMessage('g', 'Empty', 0, 3, 32)).toMatchObject({
       status: GetMessageStatus.NO_MESSAGE_IN_QUEUE,

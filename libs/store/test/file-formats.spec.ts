@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { javaStringHashCode } from '@rocketnest/protocol';
 import {
   CQ_STORE_UNIT_SIZE,
@@ -19,16 +19,10 @@ import {
   readConsumeQueueEntry,
   writeConsumeQueueEntry,
 } from '@rocketnest/store';
-import { makeTempDir, message, removeDir, smallStoreOptions } from './helpers/store-fixtures.js';
+import { makeTempDir, message, smallStoreOptions } from './helpers/store-fixtures.js';
+import { useTempStore } from './helpers/temp-store.js';
 
-let dir: string | undefined;
-let store: MessageStore | undefined;
-afterEach(async () => {
-  await store?.shutdown();
-  store = undefined;
-  await removeDir(dir);
-  dir = undefined;
-});
+const fx = useTempStore();
 
 const NOW = 1_700_000_123_456;
 
@@ -85,14 +79,14 @@ function handMadeRecord(fields: {
 
 describe('CommitLog record layout', () => {
   it('writes each record at its physical offset exactly as the spec lays it out', async () => {
-    dir = await makeTempDir();
-    store = await MessageStore.open(smallStoreOptions(dir), { now: () => NOW });
-    const first = await store.putMessage(message({ body: 'first', queueId: 3 }));
-    const second = await store.putMessage(message({ body: 'second body', queueId: 3, tags: 'TagA' }));
+    fx.dir = await makeTempDir();
+    fx.store = await MessageStore.open(smallStoreOptions(fx.dir), { now: () => NOW });
+    const first = await fx.store.putMessage(message({ body: 'first', queueId: 3 }));
+    const second = await fx.store.putMessage(message({ body: 'second body', queueId: 3, tags: 'TagA' }));
     expect(first.wroteOffset).toBe(0);
     expect(second.wroteOffset).toBe(first.wroteBytes);
-    await store.flush();
-    const segment = fs.readFileSync(path.join(dir, 'commitlog', '00000000000000000000'));
+    await fx.store.flush();
+    const segment = fs.readFileSync(path.join(fx.dir, 'commitlog', '00000000000000000000'));
     const expected = handMadeRecord({
       queueId: 3,
       queueOffset: 1,
@@ -111,20 +105,20 @@ describe('CommitLog record layout', () => {
   });
 
   it('closes a segment with [remaining][0xCBD43194] and zeros when the next record does not fit', async () => {
-    dir = await makeTempDir();
-    store = await MessageStore.open(smallStoreOptions(dir), { now: () => NOW });
+    fx.dir = await makeTempDir();
+    fx.store = await MessageStore.open(smallStoreOptions(fx.dir), { now: () => NOW });
     const record = 91 + 9 + 1000; // topic "TopicTest", body 1000, no properties
     const results = [];
-    for (let i = 0; i < 4; i++) results.push(await store.putMessage(message({ body: Buffer.alloc(1000, i) })));
+    for (let i = 0; i < 4; i++) results.push(await fx.store.putMessage(message({ body: Buffer.alloc(1000, i) })));
     // 3 records = 3300 bytes; the 4th needs 1100 + 8 > 796 left: blank at 3300, record at 4096.
     expect(results.map((r) => r.wroteOffset)).toEqual([0, record, 2 * record, 4096]);
-    await store.flush();
-    const segment = fs.readFileSync(path.join(dir, 'commitlog', '00000000000000000000'));
+    await fx.store.flush();
+    const segment = fs.readFileSync(path.join(fx.dir, 'commitlog', '00000000000000000000'));
     expect(segment.subarray(3 * record, 3 * record + 8)).toEqual(
       Buffer.concat([int(4096 - 3 * record), Buffer.from([0xcb, 0xd4, 0x31, 0x94])]),
     );
     expect(segment.subarray(3 * record + 8).every((byte) => byte === 0)).toBe(true);
-    expect(fs.readdirSync(path.join(dir, 'commitlog'))).toEqual(['00000000000000000000', '00000000000000004096']);
+    expect(fs.readdirSync(path.join(fx.dir, 'commitlog'))).toEqual(['00000000000000000000', '00000000000000004096']);
   });
 });
 
@@ -138,12 +132,12 @@ describe('ConsumeQueue entry', () => {
   });
 
   it('lands in consumequeue/<topic>/<queueId>/ at byte queueOffset*20', async () => {
-    dir = await makeTempDir();
-    store = await MessageStore.open(smallStoreOptions(dir));
-    const a = await store.putMessage(message({ queueId: 2, tags: 'TagA' }));
-    const b = await store.putMessage(message({ queueId: 2 }));
-    await store.flush();
-    const file = fs.readFileSync(path.join(dir, 'consumequeue', 'TopicTest', '2', '00000000000000000000'));
+    fx.dir = await makeTempDir();
+    fx.store = await MessageStore.open(smallStoreOptions(fx.dir));
+    const a = await fx.store.putMessage(message({ queueId: 2, tags: 'TagA' }));
+    const b = await fx.store.putMessage(message({ queueId: 2 }));
+    await fx.store.flush();
+    const file = fs.readFileSync(path.join(fx.dir, 'consumequeue', 'TopicTest', '2', '00000000000000000000'));
     expect(file.length).toBe(16 * CQ_STORE_UNIT_SIZE);
     expect(file.subarray(0, 20)).toEqual(Buffer.concat([long(a.wroteOffset), int(a.wroteBytes), long(2598919)]));
     expect(file.subarray(20, 40)).toEqual(Buffer.concat([long(b.wroteOffset), int(b.wroteBytes), long(0)]));
@@ -172,13 +166,13 @@ describe('IndexFile layout', () => {
   });
 
   it('writes slot and entry where the spec puts them', async () => {
-    dir = await makeTempDir();
-    store = await MessageStore.open(smallStoreOptions(dir), { now: () => NOW });
-    const put = await store.putMessage(message({ keys: 'order-1' }));
-    await store.flush();
-    const [name] = fs.readdirSync(path.join(dir, 'index'));
+    fx.dir = await makeTempDir();
+    fx.store = await MessageStore.open(smallStoreOptions(fx.dir), { now: () => NOW });
+    const put = await fx.store.putMessage(message({ keys: 'order-1' }));
+    await fx.store.flush();
+    const [name] = fs.readdirSync(path.join(fx.dir, 'index'));
     expect(name).toMatch(/^\d{17}$/);
-    const file = fs.readFileSync(path.join(dir, 'index', name));
+    const file = fs.readFileSync(path.join(fx.dir, 'index', name));
     const slots = 64;
     expect(file.length).toBe(40 + slots * 4 + 32 * 20);
     expect(decodeIndexHeader(file)).toEqual({
@@ -214,12 +208,12 @@ describe('checkpoint', () => {
   });
 
   it('records flushed and dispatched offsets in the 4 KiB file at shutdown', async () => {
-    dir = await makeTempDir();
-    store = await MessageStore.open(smallStoreOptions(dir), { now: () => NOW });
-    const put = await store.putMessage(message({ keys: 'k' }));
-    await store.shutdown();
-    store = undefined;
-    const file = fs.readFileSync(path.join(dir, 'checkpoint'));
+    fx.dir = await makeTempDir();
+    fx.store = await MessageStore.open(smallStoreOptions(fx.dir), { now: () => NOW });
+    const put = await fx.store.putMessage(message({ keys: 'k' }));
+    await fx.store.shutdown();
+    fx.store = undefined;
+    const file = fs.readFileSync(path.join(fx.dir, 'checkpoint'));
     expect(file.length).toBe(4096);
     const end = put.wroteOffset + put.wroteBytes;
     expect(decodeCheckpoint(file)).toEqual({
@@ -230,7 +224,7 @@ describe('checkpoint', () => {
       confirmPhyOffset: 0,
       logicsPhyOffset: end,
     });
-    expect(fs.existsSync(path.join(dir, 'abort'))).toBe(false);
-    expect(fs.existsSync(path.join(dir, 'lock'))).toBe(false);
+    expect(fs.existsSync(path.join(fx.dir, 'abort'))).toBe(false);
+    expect(fs.existsSync(path.join(fx.dir, 'lock'))).toBe(false);
   });
 });

@@ -4,25 +4,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessageSysFlag, decodeStoredMessage } from '@rocketnest/protocol';
 import { MessageStore, type StoreOptions } from '@rocketnest/store';
-import { makeTempDir, message, removeDir, smallStoreOptions } from './helpers/store-fixtures.js';
+import { message } from './helpers/store-fixtures.js';
+import { useTempStore } from './helpers/temp-store.js';
 
-let dir: string | undefined;
-let store: MessageStore | undefined;
-afterEach(async () => {
-  await store?.shutdown();
-  store = undefined;
-  await removeDir(dir);
-  dir = undefined;
-});
+const fx = useTempStore();
 
 let clock = 1_700_000_000_000;
-async function open(options: StoreOptions = {}): Promise<MessageStore> {
-  dir ??= await makeTempDir();
-  store = await MessageStore.open(smallStoreOptions(dir, options), { now: () => clock });
-  return store;
+function open(options: StoreOptions = {}): Promise<MessageStore> {
+  return fx.open(options, { now: () => clock });
 }
 
 const ALL = [0, Number.MAX_SAFE_INTEGER] as const;
@@ -64,7 +56,7 @@ describe('index queries', () => {
     for (let i = 0; i < 30; i++) await s.putMessage(message({ body: `m${i}`, uniqKey: `U${i}` }));
     await s.waitDispatched();
     await s.flush();
-    expect(fs.readdirSync(path.join(dir as string, 'index')).length).toBeGreaterThanOrEqual(4);
+    expect(fs.readdirSync(path.join(fx.dir as string, 'index')).length).toBeGreaterThanOrEqual(4);
     for (const i of [0, 7, 8, 29])
       expect(bodiesOf((await s.queryMessage('TopicTest', `U${i}`, 32, ...ALL)).messageBuffers)).toEqual([`m${i}`]);
     await s.shutdown();
@@ -89,6 +81,6 @@ describe('index queries', () => {
     await s.putMessage(message({ keys: 'k' }));
     await s.waitDispatched();
     expect((await s.queryMessage('TopicTest', 'k', 32, ...ALL)).messageBuffers).toEqual([]);
-    expect(fs.existsSync(path.join(dir as string, 'index'))).toBe(false);
+    expect(fs.existsSync(path.join(fx.dir as string, 'index'))).toBe(false);
   });
 });

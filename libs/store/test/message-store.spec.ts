@@ -1,7 +1,7 @@
 /** MessageStore lifecycle and options: open/shutdown/destroy, closed-store behaviour, option validation. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeStoredMessage } from '@rocketnest/protocol';
 import {
   DEFAULT_STORE_OPTIONS,
@@ -13,36 +13,30 @@ import {
   parseDeleteWhen,
   resolveStoreOptions,
 } from '@rocketnest/store';
-import { makeTempDir, message, removeDir, smallStoreOptions } from './helpers/store-fixtures.js';
+import { makeTempDir, message, smallStoreOptions } from './helpers/store-fixtures.js';
+import { useTempStore } from './helpers/temp-store.js';
 
-let dir: string | undefined;
-let store: MessageStore | undefined;
-afterEach(async () => {
-  await store?.shutdown();
-  store = undefined;
-  await removeDir(dir);
-  dir = undefined;
-});
+const fx = useTempStore();
 
 describe('MessageStore lifecycle', () => {
   it('creates the directory layout, holds lock and abort files while open, and removes them at shutdown', async () => {
-    dir = await makeTempDir();
-    const root = path.join(dir, 'nested', 'store');
-    store = await MessageStore.open(smallStoreOptions(root));
-    await store.putMessage(message({ keys: 'k' }));
-    await store.flush();
+    fx.dir = await makeTempDir();
+    const root = path.join(fx.dir, 'nested', 'store');
+    fx.store = await MessageStore.open(smallStoreOptions(root));
+    await fx.store.putMessage(message({ keys: 'k' }));
+    await fx.store.flush();
     expect(fs.readdirSync(root).sort()).toEqual(['abort', 'checkpoint', 'commitlog', 'consumequeue', 'index', 'lock']);
-    await store.shutdown();
-    await store.shutdown();
+    await fx.store.shutdown();
+    await fx.store.shutdown();
     expect(fs.readdirSync(root).sort()).toEqual(['checkpoint', 'commitlog', 'consumequeue', 'index']);
-    await expect(store.getMessage('g', 'TopicTest', 0, 0, 1)).rejects.toBeInstanceOf(StoreClosedError);
+    await expect(fx.store.getMessage('g', 'TopicTest', 0, 0, 1)).rejects.toBeInstanceOf(StoreClosedError);
   });
 
   it('serves reads of everything it acknowledged, from memory and after a restart from disk', async () => {
-    dir = await makeTempDir();
-    store = await MessageStore.open(smallStoreOptions(dir));
-    for (let i = 0; i < 50; i++) expect((await store.putMessage(message({ body: `m${i}` }))).queueOffset).toBe(i);
-    await store.waitDispatched();
+    fx.dir = await makeTempDir();
+    fx.store = await MessageStore.open(smallStoreOptions(fx.dir));
+    for (let i = 0; i < 50; i++) expect((await fx.store.putMessage(message({ body: `m${i}` }))).queueOffset).toBe(i);
+    await fx.store.waitDispatched();
     const read = async (s: MessageStore): Promise<string[]> => {
       const seen: string[] = [];
       for (let offset = 0; offset < 50;) {
@@ -53,15 +47,15 @@ describe('MessageStore lifecycle', () => {
       return seen;
     };
     const expected = Array.from({ length: 50 }, (_, i) => `m${i}`);
-    expect(await read(store)).toEqual(expected);
-    await store.shutdown();
-    store = await MessageStore.open(smallStoreOptions(dir));
-    expect(await read(store)).toEqual(expected);
+    expect(await read(fx.store)).toEqual(expected);
+    await fx.store.shutdown();
+    fx.store = await MessageStore.open(smallStoreOptions(fx.dir));
+    expect(await read(fx.store)).toEqual(expected);
   });
 
   it('destroy() deletes the whole store directory', async () => {
-    dir = await makeTempDir();
-    const root = path.join(dir, 'store');
+    fx.dir = await makeTempDir();
+    const root = path.join(fx.dir, 'store');
     const s = await MessageStore.open(smallStoreOptions(root));
     await s.putMessage(message());
     await s.destroy();

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   MessageStore,
   PutMessageStatus,
@@ -14,22 +14,14 @@ import {
   StoreLockedError,
   type StoreOptions,
 } from '@rocketnest/store';
-import { makeTempDir, message, removeDir, smallStoreOptions } from './helpers/store-fixtures.js';
+import { makeTempDir, message, smallStoreOptions } from './helpers/store-fixtures.js';
+import { useTempStore } from './helpers/temp-store.js';
 import { verifyStoreConsistency } from './helpers/verify-store.js';
 
-let dir: string | undefined;
-let store: MessageStore | undefined;
-afterEach(async () => {
-  await store?.shutdown();
-  store = undefined;
-  await removeDir(dir);
-  dir = undefined;
-});
+const fx = useTempStore();
 
-async function open(options: StoreOptions = {}): Promise<MessageStore> {
-  dir ??= await makeTempDir();
-  store = await MessageStore.open(smallStoreOptions(dir, options));
-  return store;
+function open(options: StoreOptions = {}): Promise<MessageStore> {
+  return fx.open(options);
 }
 
 async function putMany(s: MessageStore, count: number, prefix = 'm'): Promise<PutMessageResult[]> {
@@ -53,7 +45,7 @@ async function putMany(s: MessageStore, count: number, prefix = 'm'): Promise<Pu
 /** Rewrites bytes of the CommitLog on disk at a global offset. */
 function patchCommitLog(offset: number, patch: (segment: Buffer, at: number) => void): void {
   const start = Math.floor(offset / 4096) * 4096;
-  const file = path.join(dir as string, 'commitlog', String(start).padStart(20, '0'));
+  const file = path.join(fx.dir as string, 'commitlog', String(start).padStart(20, '0'));
   const segment = fs.readFileSync(file);
   patch(segment, offset - start);
   fs.writeFileSync(file, segment);
@@ -82,7 +74,7 @@ describe('recovery after a clean shutdown', () => {
     const results = await putMany(s, 30);
     const max = s.getMaxPhyOffset();
     await s.shutdown();
-    expect(fs.existsSync(path.join(dir as string, 'abort'))).toBe(false);
+    expect(fs.existsSync(path.join(fx.dir as string, 'abort'))).toBe(false);
     const reopened = await open();
     expect(reopened.recovery.abnormal).toBe(false);
     expect(reopened.getMaxPhyOffset()).toBe(max);
@@ -108,7 +100,7 @@ describe('recovery after a clean shutdown', () => {
     const s = await open();
     const results = await putMany(s, 20);
     await s.shutdown();
-    fs.writeFileSync(path.join(dir as string, 'abort'), '');
+    fs.writeFileSync(path.join(fx.dir as string, 'abort'), '');
     const damaged = results[17];
     patchCommitLog(damaged.wroteOffset + 4, (b, at) => b.writeInt32BE(0x12345678, at)); // magic
     const reopened = await open();
@@ -147,7 +139,7 @@ describe('recovery after a crash', () => {
     patchCommitLog(damaged.wroteOffset + bodyStart, (b, at) => (b[at] ^= 1));
     const reopened = await open();
     expect(reopened.recovery.scannedFrom).toBe(0);
-    expect(fs.readdirSync(path.join(dir as string, 'commitlog'))).toEqual([
+    expect(fs.readdirSync(path.join(fx.dir as string, 'commitlog'))).toEqual([
       '00000000000000000000',
       '00000000000000004096',
     ]);
@@ -189,7 +181,7 @@ describe('recovery after a crash', () => {
     await s.getConsumeQueue('TopicTest', 1)?.flush(0); // entries written, checkpoint not advanced
     await s.crashForTesting();
     // Tear the last entry of queue 1: its tagsCode half written.
-    const file = path.join(dir as string, 'consumequeue', 'TopicTest', '1', '00000000000000000000');
+    const file = path.join(fx.dir as string, 'consumequeue', 'TopicTest', '1', '00000000000000000000');
     const bytes = fs.readFileSync(file);
     const lastEntry = 6 * 20; // queue 1 holds 5 + 2 entries
     bytes.fill(0, lastEntry + 16, lastEntry + 20);
@@ -206,7 +198,7 @@ describe('recovery after a crash', () => {
     const s = await open();
     await putMany(s, 5);
     await s.shutdown();
-    fs.rmSync(path.join(dir as string, 'commitlog'), { recursive: true });
+    fs.rmSync(path.join(fx.dir as string, 'commitlog'), { recursive: true });
     const reopened = await open();
     expect(reopened.getMaxPhyOffset()).toBe(0);
     expect(reopened.getMaxOffsetInQueue('TopicTest', 0)).toBe(0);
@@ -217,17 +209,17 @@ describe('recovery after a crash', () => {
 describe('store lock', () => {
   it('refuses a second store on the same directory, also from the same process', async () => {
     await open();
-    await expect(MessageStore.open(smallStoreOptions(dir as string))).rejects.toBeInstanceOf(StoreLockedError);
+    await expect(MessageStore.open(smallStoreOptions(fx.dir as string))).rejects.toBeInstanceOf(StoreLockedError);
   });
 
   it('takes over the lock of a process that is gone, and refuses one held on another host', async () => {
-    dir = await makeTempDir();
-    fs.writeFileSync(path.join(dir, 'lock'), `999999999 ${os.hostname()}\n`);
+    fx.dir = await makeTempDir();
+    fs.writeFileSync(path.join(fx.dir, 'lock'), `999999999 ${os.hostname()}\n`);
     const s = await open();
     await s.shutdown();
-    expect(fs.existsSync(path.join(dir, 'lock'))).toBe(false);
-    fs.writeFileSync(path.join(dir, 'lock'), `1 some-other-host\n`);
-    await expect(MessageStore.open(smallStoreOptions(dir))).rejects.toBeInstanceOf(StoreLockedError);
-    store = undefined;
+    expect(fs.existsSync(path.join(fx.dir, 'lock'))).toBe(false);
+    fs.writeFileSync(path.join(fx.dir, 'lock'), `1 some-other-host\n`);
+    await expect(MessageStore.open(smallStoreOptions(fx.dir))).rejects.toBeInstanceOf(StoreLockedError);
+    fx.store = undefined;
   });
 });

@@ -5,19 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetMessageStatus, MessageStore, type StoreOptions } from '@rocketnest/store';
-import { makeTempDir, message, removeDir, smallStoreOptions } from './helpers/store-fixtures.js';
+import { message } from './helpers/store-fixtures.js';
+import { useTempStore } from './helpers/temp-store.js';
 import { verifyStoreConsistency } from './helpers/verify-store.js';
 
-let dir: string | undefined;
-let store: MessageStore | undefined;
-afterEach(async () => {
-  await store?.shutdown();
-  store = undefined;
-  await removeDir(dir);
-  dir = undefined;
-});
+const fx = useTempStore();
 
 const HOUR = 3_600_000;
 /** 04:30 local time: inside the default deleteWhen "04". */
@@ -25,17 +19,12 @@ const AT_FOUR = new Date(2024, 5, 3, 4, 30).getTime();
 const AT_TEN = new Date(2024, 5, 3, 10, 30).getTime();
 
 let usage = 20;
-async function open(now: number, options: StoreOptions = {}): Promise<MessageStore> {
-  dir ??= await makeTempDir();
-  store = await MessageStore.open(smallStoreOptions(dir, { maxIndexNum: 16, ...options }), {
-    now: () => now,
-    diskUsage: () => Promise.resolve(usage),
-  });
-  return store;
+function open(now: number, options: StoreOptions = {}): Promise<MessageStore> {
+  return fx.open({ maxIndexNum: 16, ...options }, { now: () => now, diskUsage: () => Promise.resolve(usage) });
 }
 
 function segments(): string[] {
-  return fs.readdirSync(path.join(dir as string, 'commitlog'));
+  return fs.readdirSync(path.join(fx.dir as string, 'commitlog'));
 }
 
 /** Writes ~8 segments of 4 KiB and ages all but the last `young` of them by `ageHours`. */
@@ -46,7 +35,7 @@ async function fillAndAge(s: MessageStore, ageHours: number, young = 1, now = AT
   const names = segments();
   names.slice(0, names.length - young).forEach((name) => {
     const time = (now - ageHours * HOUR) / 1000;
-    fs.utimesSync(path.join(dir as string, 'commitlog', name), time, time);
+    fs.utimesSync(path.join(fx.dir as string, 'commitlog', name), time, time);
   });
 }
 
@@ -128,8 +117,8 @@ describe('CommitLog retention', () => {
     const min = s.getMinOffsetInQueue('TopicTest', 1);
     const max = s.getMaxOffsetInQueue('TopicTest', 1);
     await s.shutdown();
-    fs.rmSync(path.join(dir as string, 'consumequeue'), { recursive: true });
-    fs.rmSync(path.join(dir as string, 'checkpoint'));
+    fs.rmSync(path.join(fx.dir as string, 'consumequeue'), { recursive: true });
+    fs.rmSync(path.join(fx.dir as string, 'checkpoint'));
     const reopened = await open(AT_FOUR);
     expect(reopened.getMinOffsetInQueue('TopicTest', 1)).toBe(min);
     expect(reopened.getMaxOffsetInQueue('TopicTest', 1)).toBe(max);

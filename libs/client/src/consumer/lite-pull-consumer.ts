@@ -20,6 +20,7 @@ import { MQClientError } from '../errors.js';
 import { ClientInstance, ClientMember } from '../instance/client-instance.js';
 import { MessageExt, toMessageExt } from '../message/message.js';
 import type { AllocateStrategyName } from './allocate-strategy.js';
+import { unregisterConsumerGroup } from './consumer-unregister.js';
 import { OffsetStore, RemoteBrokerOffsetStore } from './offset-store.js';
 import { ConsumeFromWhereName, assignQueues, computePullFromWhere } from './queue-assignment.js';
 import { sleep } from './semaphore.js';
@@ -375,16 +376,7 @@ export class LitePullConsumer implements ClientMember {
     const instance = this.started();
     for (const state of this.queues.values()) state.dropped = true;
     this.queues.clear();
-    instance.unregisterConsumer(this.group);
-    await Promise.all(
-      instance.brokers.addresses(false).map((addr) =>
-        instance.api
-          .unregisterClient(addr, instance.clientId, { consumerGroup: this.group })
-          .catch((error: unknown) => {
-            this.logger.debug('unregister failed', { brokerAddr: addr, error: String(error) });
-          }),
-      ),
-    );
+    await unregisterConsumerGroup(instance, this.group, this.logger);
     this.instance = null;
     await instance.release();
   }

@@ -21,6 +21,7 @@ import { MQClientError } from '../errors.js';
 import { ClientInstance, ClientMember } from '../instance/client-instance.js';
 import { MessageExt, toMessageExt } from '../message/message.js';
 import { PushConsumerOptions, ResolvedPushConsumerOptions, resolvePushConsumerOptions } from './consumer-options.js';
+import { unregisterConsumerGroup } from './consumer-unregister.js';
 import { LocalFileOffsetStore, OffsetStore, RemoteBrokerOffsetStore } from './offset-store.js';
 import { ProcessQueue } from './process-queue.js';
 import { assignQueues, computePullFromWhere } from './queue-assignment.js';
@@ -630,16 +631,7 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Cl
     if (this.orderly && this.clustering) await this.unlock(queues);
     for (const pq of this.processQueues.values()) pq.dropped = true;
     this.processQueues.clear();
-    instance.unregisterConsumer(this.group);
-    await Promise.all(
-      instance.brokers.addresses(false).map((addr) =>
-        instance.api
-          .unregisterClient(addr, instance.clientId, { consumerGroup: this.group })
-          .catch((error: unknown) => {
-            this.logger.debug('unregister failed', { brokerAddr: addr, error: String(error) });
-          }),
-      ),
-    );
+    await unregisterConsumerGroup(instance, this.group, this.logger);
     this.instance = null;
     await instance.release();
   }

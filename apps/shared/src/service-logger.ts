@@ -1,6 +1,7 @@
 /**
  * Nest's console logger, compact: `12:00:00.000   LOG [Context] message`, no pid or date (the launcher
- * prefixes each line with the service name). LOG_LEVEL = debug | log (default) | warn | error.
+ * prefixes each line with the service name). LOG_LEVEL = debug | log (default) | warn | error. Shared by the
+ * sample services (order-service, points-service).
  */
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
 
