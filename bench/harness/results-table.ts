@@ -86,13 +86,23 @@ export function peersText(report: BenchReport): string {
   return `Peers\n${t.toString()}\n`;
 }
 
+/** `extra.fdatasync=12 extra.eventLoopP99Ms=2.4`: medians of the workload-specific figures. */
+function extrasLine(summary: ContenderResult['summary']): string {
+  return Object.entries(summary)
+    .filter(([key, spread]) => key.startsWith('extra.') && spread !== undefined)
+    .map(([key, spread]) => `${key.slice('extra.'.length)}=${formatNumber(spread!.median)}`)
+    .join(' ');
+}
+
 export function comparisonText(result: ComparisonResult): string {
+  // Micro-benchmarks count operations, not messages consumed end to end.
+  const rateKey = result.metric === 'opsPerSec' ? 'opsPerSec' : 'msgPerSec';
   const head = [
     'contender',
     'load',
     'dur.',
     'status',
-    'e2e msg/s',
+    rateKey === 'opsPerSec' ? 'ops/s' : 'e2e msg/s',
     'send RT p50/p99 ms',
     'e2e p50/p99/p99.9 ms',
     'CPU us/msg client/server',
@@ -107,7 +117,7 @@ export function comparisonText(result: ComparisonResult): string {
       loadOf(c.settings),
       c.durability ?? '',
       statusCell(c),
-      c.status === 'measured' ? formatSpread(s.msgPerSec) : c.status === 'not-yet-built' ? 'not yet built' : '-',
+      c.status === 'measured' ? formatSpread(s[rateKey]) : c.status === 'not-yet-built' ? 'not yet built' : '-',
       latency(s.sendP50Ms, s.sendP99Ms),
       latency(s.e2eP50Ms, s.e2eP99Ms, s.e2eP999Ms),
       latency(s.clientCpuUsPerMsg, s.serverCpuUsPerMsg),
@@ -116,6 +126,8 @@ export function comparisonText(result: ComparisonResult): string {
   const lines: string[] = [`${result.id}  ${result.title}`, t.toString()];
   for (const c of result.contenders) {
     if (Object.keys(c.settings).length > 0) lines.push(`  settings ${c.label}: ${settingsLine(c.settings)}`);
+    const extras = extrasLine(c.summary);
+    if (extras !== '') lines.push(`  figures ${c.label}: ${extras}`);
     for (const r of c.rounds)
       if (r.error !== undefined) lines.push(`  round ${r.round + 1} ${c.label} failed: ${r.error}`);
   }

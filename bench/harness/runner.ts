@@ -183,9 +183,10 @@ export async function runComparison(comparison: Comparison, context: RunnerConte
             workload.run({ round, warmUp: false, signal, plan: context.plan }),
           );
           c.rounds.push({ round, measurement, metrics: metricsOf(measurement, comparison) });
+          const unit = comparison.metric === 'opsPerSec' ? 'ops/s' : 'msg/s';
           const rate = metricValue(measurement, 'msgPerSec');
           context.log(
-            `    round ${round + 1} ${workload.label}: ${rate === null ? '-' : Math.round(rate).toLocaleString('en-US')} msg/s` +
+            `    round ${round + 1} ${workload.label}: ${rate === null ? '-' : Math.round(rate).toLocaleString('en-US')} ${unit}` +
               (measurement.incomplete === undefined ? '' : ` (incomplete: ${measurement.incomplete})`),
           );
         } catch (error) {
