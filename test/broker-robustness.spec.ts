@@ -38,6 +38,9 @@ describe('broker under bad input', () => {
   });
 
   it('answers random headers and bodies for every request code with error codes, and a good client sees no error', async () => {
+    const server = broker.broker.context.server;
+    const connectionsBefore = server.connections.size;
+    const heapBefore = process.memoryUsage().heapUsed;
     const fuzzer = new RemotingClient({ invokeTimeoutMs: 3000 });
     const topic = uniq('steady');
     const good = (async () => {
@@ -96,6 +99,14 @@ describe('broker under bad input', () => {
     );
     await good;
     await fuzzer.shutdown();
+    // Nothing left behind: the fuzzer's connection and every request it started are gone.
+    const held = broker.broker.context.pullHold;
+    await waitFor(
+      () => server.connections.size <= connectionsBefore && server.inFlightCount === 0 && held.size === 0,
+      20_000,
+    );
+    // Heap of this process (broker in process): bounded, not growing with the 400 bad requests.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
     expect(answered.length).toBeGreaterThan(300);
     expect(answered.some((code) => code !== ResponseCode.SUCCESS)).toBe(true);
   }, 120_000);
