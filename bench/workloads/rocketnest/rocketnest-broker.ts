@@ -18,6 +18,9 @@ export interface RocketnestBrokerOptions {
   readonly signal: AbortSignal;
   /** More CLI flags (`--transaction-check-interval-ms 500`...). */
   readonly extraArgs?: readonly string[];
+  /** Fixed ports instead of free ephemeral ones (W10 restarts on the same data folder and ports). */
+  readonly namesrvPort?: number;
+  readonly brokerPort?: number;
 }
 
 export interface RocketnestBroker {
@@ -27,7 +30,9 @@ export interface RocketnestBroker {
 }
 
 export async function startRocketnestBroker(options: RocketnestBrokerOptions): Promise<RocketnestBroker> {
-  const [namesrvPort, brokerPort] = await freePorts(2);
+  const [freeNamesrv, freeBroker] = await freePorts(2);
+  const namesrvPort = options.namesrvPort ?? freeNamesrv!;
+  const brokerPort = options.brokerPort ?? freeBroker!;
   const args = [
     BROKER_MAIN,
     'standalone',
@@ -47,7 +52,7 @@ export async function startRocketnestBroker(options: RocketnestBrokerOptions): P
     command: process.execPath,
     args,
     dir: options.dataDir,
-    readyPort: brokerPort!,
+    readyPort: brokerPort,
     signal: options.signal,
   });
   const namesrvAddr = `127.0.0.1:${namesrvPort}`;
@@ -57,7 +62,7 @@ export async function startRocketnestBroker(options: RocketnestBrokerOptions): P
     await server.stop();
     throw error;
   }
-  return { namesrvAddr, brokerPort: brokerPort!, process: server };
+  return { namesrvAddr, brokerPort, process: server };
 }
 
 /** The broker registers right after it listens; topic creation needs it listed by the NameServer. */
