@@ -23,7 +23,8 @@ import {
 const BODY = Buffer.alloc(1024, 0x6d);
 const PULL_MESSAGES = 32;
 
-function sendHeader(i: number): SendMessageRequestHeader {
+/** A Java producer's SEND_MESSAGE_V2 header for message `i` (8 queues). */
+export function benchSendHeader(i: number): SendMessageRequestHeader {
   return {
     producerGroup: 'bench-producer-group',
     topic: 'BenchTopic',
@@ -53,7 +54,7 @@ export function sendRequestCodec(serializeType: SerializeType): () => number {
       const frame = encodeFrame(
         createRequest(RequestCode.SEND_MESSAGE_V2, {
           serializeType,
-          extFields: encodeSendMessageRequestHeaderV2(sendHeader(i)),
+          extFields: encodeSendMessageRequestHeaderV2(benchSendHeader(i)),
           body: BODY,
         }),
       );
@@ -69,7 +70,7 @@ export function sendRequestFloor(): () => number {
   let checksum = 0;
   return () => {
     for (let i = 0; i < 64; i++) {
-      const header = encodeSendMessageRequestHeaderV2(sendHeader(i));
+      const header = encodeSendMessageRequestHeaderV2(benchSendHeader(i));
       const json = Buffer.from(
         JSON.stringify({ code: 310, language: 'JAVA', version: 0, opaque: i, flag: 0, extFields: header }),
       );

@@ -14,6 +14,7 @@ import {
   type RemotingCommand,
 } from '@rocketnest/protocol';
 import { RemotingClient } from '@rocketnest/remoting';
+import { benchSendHeader } from './codec-workloads.js';
 import type { RoundContext, RoundMeasurement, Workload } from '../../harness/workload.js';
 import { startSocketPeer, type SocketPeer } from '../../probes/socket-peer.js';
 
@@ -22,17 +23,7 @@ const BODY = Buffer.alloc(1024, 0x6d);
 
 function request(i: number): RemotingCommand {
   return createRequest(RequestCode.SEND_MESSAGE_V2, {
-    extFields: encodeSendMessageRequestHeaderV2({
-      producerGroup: 'bench-producer-group',
-      topic: 'BenchTopic',
-      defaultTopic: 'TBW102',
-      defaultTopicQueueNums: 8,
-      queueId: i % 8,
-      sysFlag: 0,
-      bornTimestamp: 1_700_000_000_000 + i,
-      flag: 0,
-      properties: 'TAGS\u0001bench\u0002',
-    }),
+    extFields: encodeSendMessageRequestHeaderV2(benchSendHeader(i)),
     body: BODY,
   });
 }

@@ -50,19 +50,7 @@ export async function benchmarkStore(options: StoreBenchOptions): Promise<StoreB
       Array.from({ length: options.concurrency }, async () => {
         while (next < options.messages) {
           next++;
-          const result = await store.putMessage({
-            topic: TOPIC,
-            queueId: 0,
-            flag: 0,
-            sysFlag: 0,
-            bornTimestamp: Date.now(),
-            bornHost: '127.0.0.1:50000',
-            storeHost: '127.0.0.1:10911',
-            reconsumeTimes: 0,
-            preparedTransactionOffset: 0,
-            body,
-            properties: '',
-          });
+          const result = await store.putMessage(benchPutRequest(body));
           if (result.status !== PutMessageStatus.PUT_OK) notOk++;
         }
       }),
