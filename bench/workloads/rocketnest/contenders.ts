@@ -70,7 +70,7 @@ function ours(options: OursOptions) {
       broker: 'rocketnest standalone (own process)',
       flushDiskType: options.flush,
       queues: QUEUES,
-      consumer: `PushConsumer, ${options.consumeMode ?? 'concurrently'}, defaults`,
+      consumer: `PushConsumer, ${options.consumeMode ?? 'concurrently'}, defaults but rebalance every 1 s`,
       ...options.settings,
     },
     connect: (context) => connectOurs(context, options),

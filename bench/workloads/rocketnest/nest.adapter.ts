@@ -89,16 +89,16 @@ class NestRocketnestAdapter extends NestSinkAdapter {
 }
 
 export async function connectNestRocketnest(options: NestRocketnestOptions): Promise<MessagingAdapter> {
-  const admin = new Admin({ namesrvAddr: options.namesrvAddr, instanceName: `${options.name}-admin` });
-  await admin.start();
-  try {
-    await admin.createTopic(options.name, { queueNums: options.queueNums });
-  } finally {
-    await admin.shutdown();
-  }
   const sink = new BenchSink();
   const started: Array<{ close(): Promise<void> }> = [];
   try {
+    const admin = new Admin({ namesrvAddr: options.namesrvAddr, instanceName: `${options.name}-admin` });
+    await admin.start();
+    try {
+      await admin.createTopic(options.name, { queueNums: options.queueNums });
+    } finally {
+      await admin.shutdown();
+    }
     const microservice = await NestFactory.createMicroservice(consumerModule(options.name, sink), {
       strategy: new ServerRocketMQ({
         namesrvAddr: options.namesrvAddr,
