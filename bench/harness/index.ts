@@ -24,6 +24,7 @@ export { withTimeCap, TimeCapError } from './time-cap.js';
 export { metricValue, metricInfo } from './metrics.js';
 export type { MetricKey } from './metrics.js';
 export { freePort, freePorts, waitForPort, isPortOpen } from '../peers/port-tools.js';
+export { ContenderUnavailableError } from './workload.js';
 export type {
   Workload,
   RoundContext,

@@ -10,7 +10,15 @@ import { isNotYetBuilt, type Comparison, type ContenderSlot, type Target } from 
 import { metricInfo, metricValue, REPORTED_METRICS, type MetricKey } from './metrics.js';
 import { spreadOf, type Spread } from './spread-stats.js';
 import { withTimeCap } from './time-cap.js';
-import type { ContenderOwner, Durability, MeasurePlan, RoundMeasurement, SettingValue, Workload } from './workload.js';
+import {
+  ContenderUnavailableError,
+  type ContenderOwner,
+  type Durability,
+  type MeasurePlan,
+  type RoundMeasurement,
+  type SettingValue,
+  type Workload,
+} from './workload.js';
 
 /** A miss counts only beyond this (BENCHMARKS.md: spread is about +-10%). */
 export const MISS_TOLERANCE = 0.15;
@@ -161,9 +169,10 @@ export async function runComparison(comparison: Comparison, context: RunnerConte
       c.workload = workload;
       c.status = 'measured';
     } catch (error) {
-      c.status = 'failed';
-      c.reason = `setup failed: ${describe(error)}`;
-      context.log(`    ${workload.label}: ${c.reason}`);
+      const unavailable = error instanceof ContenderUnavailableError;
+      c.status = unavailable ? 'skipped' : 'failed';
+      c.reason = unavailable ? describe(error) : `setup failed: ${describe(error)}`;
+      context.log(`    ${workload.label}: ${unavailable ? 'skipped: ' : ''}${c.reason}`);
       await teardown(c, context);
     }
   }

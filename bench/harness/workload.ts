@@ -86,7 +86,16 @@ export interface Workload {
   readonly requires: readonly PeerName[];
   /** Printed in every run and saved with the results, so pairs can be checked for matched settings. */
   readonly settings: Readonly<Record<string, SettingValue>>;
+  /** Rejects with ContenderUnavailableError when this machine cannot run it: the contender is then skipped. */
   setup(context: SetupContext): Promise<void>;
   run(context: RoundContext): Promise<RoundMeasurement>;
   teardown(): Promise<void>;
+}
+
+/**
+ * Thrown by `setup` when something the contender needs is not on this machine (a JDK, a download): like a
+ * missing peer, the contender is reported as skipped with this message, not as failed.
+ */
+export class ContenderUnavailableError extends Error {
+  override readonly name = 'ContenderUnavailableError';
 }

@@ -73,6 +73,8 @@ export interface ApacheClusterOptions {
   readonly ownedByProcess?: boolean;
   /** Keep the temp folder (store and logs) after stop, for debugging. */
   readonly keepTempDir?: boolean;
+  /** Where the cluster's temp folder (store, logs, configs) is created. Default: the OS temp dir. */
+  readonly tempParentDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -98,6 +100,7 @@ export interface ResolvedApacheClusterOptions {
   readonly brokerNamesrvAddr: ((namesrvAddr: string) => string | Promise<string>) | undefined;
   readonly ownedByProcess: boolean;
   readonly keepTempDir: boolean;
+  readonly tempParentDir: string | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -122,6 +125,7 @@ export const DEFAULT_APACHE_CLUSTER_OPTIONS: Readonly<Omit<ResolvedApacheCluster
   brokerNamesrvAddr: undefined,
   ownedByProcess: true,
   keepTempDir: false,
+  tempParentDir: undefined,
   log: (): void => undefined,
 });
 
@@ -149,6 +153,7 @@ export function resolveApacheClusterOptions(options: ApacheClusterOptions = {}):
     brokerNamesrvAddr: options.brokerNamesrvAddr ?? d.brokerNamesrvAddr,
     ownedByProcess: options.ownedByProcess ?? d.ownedByProcess,
     keepTempDir: options.keepTempDir ?? d.keepTempDir,
+    tempParentDir: options.tempParentDir ?? d.tempParentDir,
     log: options.log ?? d.log,
   };
 }
@@ -290,7 +295,7 @@ export async function startApacheCluster(options: ApacheClusterOptions = {}): Pr
       distribution.downloaded ? `downloaded in ${distribution.elapsedMs} ms` : 'cached'
     })`,
   );
-  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'rocketnest-apache-'));
+  const tempDir = await mkdtemp(path.join(resolved.tempParentDir ?? os.tmpdir(), 'rocketnest-apache-'));
   const startDeadline = Date.now() + resolved.startTimeoutMs;
   const jvms: JvmProcess[] = [];
   let watchdogPid: number | undefined;

@@ -55,22 +55,24 @@ export function spawnJvm(
     closeSync(fd);
   }
   const pid = child.pid;
-  if (pid === undefined) throw new JvmStartError(`could not start ${name}: java did not spawn`);
-  if (ownedByProcess) live.set(pid, name);
-  else child.unref();
   let done = false;
+  // Listeners first: a failed spawn (no java on PATH) still emits 'error' on a later tick, and an 'error'
+  // event without a listener would crash the whole process instead of rejecting this start.
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => {
       done = true;
-      live.delete(pid);
+      if (pid !== undefined) live.delete(pid);
       resolve(signal ?? String(code));
     });
     child.once('error', (error) => {
       done = true;
-      live.delete(pid);
+      if (pid !== undefined) live.delete(pid);
       resolve(`spawn error: ${error.message}`);
     });
   });
+  if (pid === undefined) throw new JvmStartError(`could not start ${name}: java did not spawn`);
+  if (ownedByProcess) live.set(pid, name);
+  else child.unref();
   return { name, pid, logFile, exited, hasExited: () => done };
 }
 
